@@ -52,11 +52,41 @@ func (s *Store) PutTaskAndClips(t *Task, clips []*Clip) error {
 			return err
 		}
 	}
+	return s.putTaskAndClips("", t, clips)
+}
+
+// ReplaceTask writes t (and clips) and deletes the task oldID in one transaction. The engine
+// records a submit intent before it asks the relay, then swaps it for the relay's task, so a
+// crash at any moment leaves exactly one of the two.
+func (s *Store) ReplaceTask(oldID string, t *Task, clips []*Clip) error {
+	if t == nil {
+		return fmt.Errorf("%w: nil task", ErrInvalid)
+	}
+	if err := validateTask(t); err != nil {
+		return err
+	}
+	for _, c := range clips {
+		if c == nil {
+			return fmt.Errorf("%w: nil clip", ErrInvalid)
+		}
+		if err := validateClip(c); err != nil {
+			return err
+		}
+	}
+	return s.putTaskAndClips(oldID, t, clips)
+}
+
+func (s *Store) putTaskAndClips(replaces string, t *Task, clips []*Clip) error {
 	var st Task
 	sc := make([]Clip, len(clips))
 	now := s.now()
 	err := s.update(func(tx *bolt.Tx) error {
 		var err error
+		if replaces != "" && replaces != t.ID {
+			if err := deleteTaskTx(tx, replaces); err != nil {
+				return err
+			}
+		}
 		if st, _, err = putTaskTx(tx, t, now, false); err != nil {
 			return err
 		}

@@ -190,3 +190,35 @@ func cloneBytes(b []byte) []byte {
 	}
 	return bytes.Clone(b)
 }
+
+// DeleteTask removes a task record (not its clips). A missing task is not an error.
+func (s *Store) DeleteTask(id string) error {
+	return s.update(func(tx *bolt.Tx) error { return deleteTaskTx(tx, id) })
+}
+
+func deleteTaskTx(tx *bolt.Tx, id string) error {
+	ids := tx.Bucket(bTaskIDs)
+	key := cloneBytes(ids.Get([]byte(id)))
+	if key == nil {
+		return nil
+	}
+	var old Task
+	if v := tx.Bucket(bTasks).Get(key); v != nil && json.Unmarshal(v, &old) == nil && old.BatchKey != "" {
+		batch := tx.Bucket(bBatchKeys)
+		if string(batch.Get([]byte(old.BatchKey))) == id {
+			if err := batch.Delete([]byte(old.BatchKey)); err != nil {
+				return err
+			}
+		}
+	}
+	for _, del := range []func() error{
+		func() error { return tx.Bucket(bTasks).Delete(key) },
+		func() error { return tx.Bucket(bPending).Delete(key) },
+		func() error { return ids.Delete([]byte(id)) },
+	} {
+		if err := del(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"errors"
 	"reflect"
 	"slices"
 	"testing"
@@ -138,5 +139,40 @@ func TestInvalidRecordsRefused(t *testing.T) {
 	wantErr(t, s.PutClip(nil), ErrInvalid)
 	if n, _ := s.Count(); n != 0 {
 		t.Fatalf("refused clips were stored: %d", n)
+	}
+}
+
+func TestReplaceTaskSwapsIntentAtomically(t *testing.T) {
+	s := newStore(t)
+	intent := &Task{ID: "local-1", Kind: "music", Status: TaskSubmitting, BatchKey: "b1"}
+	if err := s.PutTask(intent); err != nil {
+		t.Fatal(err)
+	}
+	real := &Task{ID: "relay-1", Kind: "music", Status: TaskPending, BatchKey: "b1"}
+	clip := &Clip{ID: "c1", TaskID: "relay-1", Status: ClipQueued}
+	if err := s.ReplaceTask("local-1", real, []*Clip{clip}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Task("local-1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("intent still there: %v", err)
+	}
+	if got, err := s.TaskByBatchKey("b1"); err != nil || got.ID != "relay-1" {
+		t.Errorf("batch key: %+v %v", got, err)
+	}
+	un, _ := s.UnfinishedTasks()
+	if len(un) != 1 || un[0].ID != "relay-1" {
+		t.Errorf("unfinished = %+v", un)
+	}
+	if c, err := s.Clip("c1"); err != nil || c.TaskID != "relay-1" {
+		t.Errorf("clip: %+v %v", c, err)
+	}
+	if err := s.DeleteTask("relay-1"); err != nil {
+		t.Fatal(err)
+	}
+	if un, _ := s.UnfinishedTasks(); len(un) != 0 {
+		t.Errorf("deleted task still pending: %+v", un)
+	}
+	if err := s.DeleteTask("never-was"); err != nil {
+		t.Errorf("deleting a missing task: %v", err)
 	}
 }

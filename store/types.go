@@ -8,11 +8,15 @@ import "time"
 
 // Task states as the library (and --json output) names them.
 const (
-	TaskPending   = "pending"
-	TaskRunning   = "running"
-	TaskSucceeded = "succeeded"
-	TaskFailed    = "failed"
-	TaskTimedOut  = "timed_out"
+	// TaskSubmitting is a submit intent: written before the relay is asked, replaced by the
+	// relay's task when it answers. One left over after a crash means the relay may or may not
+	// have the task.
+	TaskSubmitting = "submitting"
+	TaskPending    = "pending"
+	TaskRunning    = "running"
+	TaskSucceeded  = "succeeded"
+	TaskFailed     = "failed"
+	TaskTimedOut   = "timed_out"
 )
 
 // Clip states.

@@ -140,6 +140,10 @@ func (e *Engine) Start() error {
 		return fmt.Errorf("resume tasks: %w", err)
 	}
 	for _, t := range tasks {
+		if t.Status == store.TaskSubmitting {
+			e.settleIntent(t, "sunostudio stopped while the relay was being asked; it may have accepted the request: check its task list before resubmitting")
+			continue
+		}
 		e.tracker.add(t)
 	}
 	clips, err := e.st.ClipsNeedingDownload()

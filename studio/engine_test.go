@@ -552,3 +552,36 @@ func TestSafePath(t *testing.T) {
 		t.Errorf("a plain uuid should be kept as is: %q", p)
 	}
 }
+
+func TestSubmitIntents(t *testing.T) {
+	h := newHarness(t, sim.Options{StageTime: time.Hour}, client.DialectTask, Options{})
+	// A clear refusal: nothing was made, nothing is kept.
+	h.sim.Inject(sim.Fault{Path: "/suno/submit/music", Kind: sim.FaultUnauthorized})
+	if _, err := h.eng.Submit(context.Background(), inspiration("x"), SubmitOptions{}); !errors.Is(err, client.ErrAuth) {
+		t.Fatalf("err = %v", err)
+	}
+	if all, _ := h.st.Tasks(0); len(all) != 0 {
+		t.Fatalf("a refused submit left %+v", all[0])
+	}
+	// An unclear answer: the relay may have made it, so the record stays, failed, in words.
+	h.sim.Inject(sim.Fault{Path: "/suno/submit/music", Kind: sim.FaultBadGateway})
+	if _, err := h.eng.Submit(context.Background(), inspiration("x"), SubmitOptions{}); !errors.Is(err, client.ErrUpstream) {
+		t.Fatalf("err = %v", err)
+	}
+	all, _ := h.st.Tasks(0)
+	if len(all) != 1 || all[0].Status != store.TaskFailed || !strings.Contains(all[0].Error, "may have accepted") || len(all[0].Request) == 0 {
+		t.Fatalf("tasks = %+v", all)
+	}
+	// An intent left by a killed process is settled on start, not polled.
+	h.eng.Close()
+	left := &store.Task{ID: "local-dead", Kind: "music", Status: store.TaskSubmitting, Request: []byte(`{"kind":"music"}`)}
+	h.st.PutTask(left)
+	h.start()
+	got, _ := h.st.Task("local-dead")
+	if got.Status != store.TaskFailed || !strings.Contains(got.Error, "stopped while the relay was being asked") {
+		t.Errorf("leftover intent = %+v", got)
+	}
+	if h.eng.Pending() != 0 {
+		t.Error("an intent must not be polled")
+	}
+}

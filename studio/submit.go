@@ -2,6 +2,8 @@ package studio
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -45,11 +47,58 @@ func (e *Engine) Submit(ctx context.Context, r client.MusicRequest, o SubmitOpti
 	if o.Derivation == "" {
 		o.ParentClipID, o.Derivation = derivationOf(r)
 	}
-	sub, err := e.cl.SubmitMusic(ctx, r)
+	req := Request{Kind: client.KindMusic, Music: &r}
+	return e.submitWith(req, o, func() (client.Submission, error) { return e.cl.SubmitMusic(ctx, r) })
+}
+
+// submitWith records an intent, asks the relay, and swaps the intent for the relay's task in
+// one transaction. If the process dies while the relay is being asked, the intent remains and
+// the next start says the outcome is unknown, instead of losing a paid request silently.
+func (e *Engine) submitWith(req Request, o SubmitOptions, ask func() (client.Submission, error)) (*store.Task, error) {
+	reqJSON, _ := json.Marshal(req)
+	now := e.now()
+	intent := &store.Task{ID: "local-" + randomID(), Kind: string(req.Kind), Profile: e.o.Profile,
+		Status: store.TaskSubmitting, Request: reqJSON, ParentClipID: o.ParentClipID,
+		Derivation: o.Derivation, BatchKey: o.BatchKey, CreatedAt: now}
+	if err := e.st.PutTask(intent); err != nil {
+		return nil, fmt.Errorf("the library cannot record the request, so it was not sent: %w", err)
+	}
+	sub, err := ask()
 	if err != nil {
+		if uncertain(err) {
+			e.settleIntent(intent, "the relay did not answer clearly ("+err.Error()+"); it may have accepted the request: check its task list before resubmitting")
+		} else if derr := e.st.DeleteTask(intent.ID); derr != nil {
+			e.log.Warn("could not remove a refused submit", "task", intent.ID, "err", derr)
+		}
 		return nil, err
 	}
-	return e.record(sub, Request{Kind: client.KindMusic, Music: &r}, o)
+	return e.record(sub, req, o, intent.ID)
+}
+
+// uncertain reports whether the relay may have acted on a submit that returned err.
+func uncertain(err error) bool {
+	switch client.KindOf(err) {
+	case client.KindTimeout, client.KindNetwork, client.KindUpstream, client.KindMalformed, client.KindTooLarge, client.KindCanceled:
+		return true
+	}
+	return false
+}
+
+// settleIntent turns a leftover intent into a visible failed task with the reason.
+func (e *Engine) settleIntent(t *store.Task, reason string) {
+	t.Status, t.Error = store.TaskFailed, reason
+	t.FinishedAt = e.now()
+	if err := e.st.PutTask(t); err != nil {
+		e.log.Warn("could not settle a submit intent", "task", t.ID, "err", err)
+		return
+	}
+	e.publish(Event{Kind: TaskUpdated, Task: t})
+}
+
+func randomID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // derivationOf names the lineage a music request implies.
@@ -72,11 +121,8 @@ func (e *Engine) SubmitLyrics(ctx context.Context, prompt string) (*store.Task, 
 	if e.st.ReadOnly() {
 		return nil, ErrReadOnly
 	}
-	sub, err := e.cl.SubmitLyrics(ctx, prompt)
-	if err != nil {
-		return nil, err
-	}
-	return e.record(sub, Request{Kind: client.KindLyrics, Prompt: prompt}, SubmitOptions{})
+	req := Request{Kind: client.KindLyrics, Prompt: prompt}
+	return e.submitWith(req, SubmitOptions{}, func() (client.Submission, error) { return e.cl.SubmitLyrics(ctx, prompt) })
 }
 
 // Concat joins an extended clip with its ancestors into one song.
@@ -84,17 +130,14 @@ func (e *Engine) Concat(ctx context.Context, clipID string, infill bool) (*store
 	if e.st.ReadOnly() {
 		return nil, ErrReadOnly
 	}
-	sub, err := e.cl.Concat(ctx, clipID, infill)
-	if err != nil {
-		return nil, err
-	}
-	return e.record(sub, Request{Kind: client.KindConcat, ClipID: clipID, Infill: infill},
-		SubmitOptions{ParentClipID: clipID, Derivation: store.DeriveConcat})
+	req := Request{Kind: client.KindConcat, ClipID: clipID, Infill: infill}
+	return e.submitWith(req, SubmitOptions{ParentClipID: clipID, Derivation: store.DeriveConcat},
+		func() (client.Submission, error) { return e.cl.Concat(ctx, clipID, infill) })
 }
 
-// record writes the accepted task (and any clips the relay already returned), starts tracking
-// it and publishes it.
-func (e *Engine) record(sub client.Submission, req Request, o SubmitOptions) (*store.Task, error) {
+// record writes the accepted task (and any clips the relay already returned) in place of the
+// intent, starts tracking it and publishes it.
+func (e *Engine) record(sub client.Submission, req Request, o SubmitOptions, intentID string) (*store.Task, error) {
 	id := sub.TaskID
 	if id == "" && len(sub.Clips) > 0 {
 		// A passthrough relay answered with raw clips and no task id: poll by the first clip.
@@ -124,7 +167,7 @@ func (e *Engine) record(sub client.Submission, req Request, o SubmitOptions) (*s
 		t.ClipIDs = append(t.ClipIDs, c.ID)
 		clips = append(clips, c)
 	}
-	if err := e.st.PutTaskAndClips(t, clips); err != nil {
+	if err := e.st.ReplaceTask(intentID, t, clips); err != nil {
 		// The relay has the task but we could not write it: say so with the id, so the user can
 		// find it on the relay; nothing else can be done.
 		return nil, fmt.Errorf("the relay accepted task %s but the library could not record it: %w", id, err)

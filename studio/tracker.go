@@ -50,8 +50,8 @@ func (t *tracker) count() int {
 
 // add starts tracking a task (again). A new task resets the batch backoff: it will change soon.
 func (t *tracker) add(task *store.Task) {
-	if task.Finished() {
-		return
+	if task.Finished() || task.Status == store.TaskSubmitting {
+		return // an intent has no relay id to poll
 	}
 	now := t.e.now()
 	t.mu.Lock()
