@@ -1,0 +1,148 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"sunostudio/internal/safetext"
+	"sunostudio/store"
+	"sunostudio/studio"
+)
+
+func printJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// taskJSON loads a task's clips and converts both to the JSON shape.
+func (a *app) taskJSON(t *store.Task) (studio.TaskJSON, error) {
+	clips, err := a.st.ClipsOfTask(t.ID)
+	if err != nil {
+		return studio.TaskJSON{}, err
+	}
+	return studio.TaskView(t, clips), nil
+}
+
+// pad fits s into width terminal cells, by display width: CJK titles are the normal case.
+func pad(s string, width int) string {
+	s = safetext.Line(s)
+	if ansi.StringWidth(s) > width {
+		s = ansi.Truncate(s, width, "…")
+	}
+	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
+}
+
+func fmtDuration(sec float64) string {
+	if sec <= 0 {
+		return "-:--"
+	}
+	d := time.Duration(sec * float64(time.Second)).Round(time.Second)
+	return fmt.Sprintf("%d:%02d", int(d.Minutes()), int(d.Seconds())%60)
+}
+
+func fmtTime(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}
+
+// printClips writes one line per clip: id, favourite, duration, status, title, tags.
+func printClips(w io.Writer, clips []*store.Clip) {
+	for _, c := range clips {
+		fav := " "
+		if c.Favorite {
+			fav = "★"
+		}
+		state := c.Status
+		if c.Status == store.ClipComplete && c.Download != store.DownloadDone {
+			state = "complete, " + firstNonEmpty(c.Download, "not downloaded")
+		}
+		fmt.Fprintf(w, "%s %s %5s  %s  %s  %s\n", pad(c.ID, 36), fav, fmtDuration(c.Duration),
+			pad(state, 10), pad(firstNonEmpty(c.Title, "(untitled)"), 30), safetext.Line(c.Tags))
+	}
+}
+
+func printTask(w io.Writer, t *store.Task, clips []*store.Clip) {
+	line := fmt.Sprintf("task %s  %s  %s", safetext.Line(t.ID), t.Kind, t.Status)
+	if t.Progress > 0 && !t.Finished() {
+		line += fmt.Sprintf(" %d%%", t.Progress)
+	}
+	if t.Error != "" {
+		line += "  " + safetext.Line(t.Error)
+	}
+	fmt.Fprintln(w, line)
+	if t.LyricsText != "" {
+		fmt.Fprintf(w, "\n%s\n\n%s\n", safetext.Line(t.LyricsTitle), safetext.Clean(t.LyricsText))
+	}
+	printClips(w, clips)
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+// progressPrinter writes one stderr line per visible change while a command waits.
+type progressPrinter struct {
+	w    io.Writer
+	last map[string]string
+}
+
+func newProgressPrinter(w io.Writer) *progressPrinter {
+	return &progressPrinter{w: w, last: map[string]string{}}
+}
+
+func (p *progressPrinter) event(ev studio.Event) {
+	var key, line string
+	switch ev.Kind {
+	case studio.TaskUpdated:
+		key = "t" + ev.Task.ID
+		line = fmt.Sprintf("task %s: %s", safetext.Line(ev.Task.ID), ev.Task.Status)
+		if ev.Task.Progress > 0 && !ev.Task.Finished() {
+			line += fmt.Sprintf(" %d%%", ev.Task.Progress)
+		}
+		if ev.Task.Error != "" {
+			line += " (" + safetext.Line(ev.Task.Error) + ")"
+		}
+	case studio.ClipUpdated:
+		c := ev.Clip
+		key = "c" + c.ID
+		line = fmt.Sprintf("  clip %s %q: %s", shortID(c.ID), safetext.Line(c.Title), c.Status)
+		switch {
+		case c.Download == store.DownloadDone:
+			line += ", saved to " + c.LocalPath
+		case c.Download == store.DownloadActive:
+			line += ", downloading"
+		case c.DownloadError != "":
+			line += ", download problem: " + safetext.Line(c.DownloadError)
+		}
+	case studio.Problem:
+		key, line = "problem", "problem: "+safetext.Line(ev.Err.Error())
+	default:
+		return
+	}
+	if p.last[key] == line {
+		return
+	}
+	p.last[key] = line
+	fmt.Fprintln(p.w, line)
+}
+
+func shortID(id string) string {
+	if len(id) > 8 {
+		return id[:8]
+	}
+	return id
+}
