@@ -124,7 +124,27 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest, onUpdate func(ChatUp
 		return res, &Error{Kind: KindUpstream, Op: cl.op, Relay: c.p.Name, HTTPStatus: resp.StatusCode,
 			Message: c.red.str(res.RelayError)}
 	}
+	if !res.Done && !allSettled(res.Clips) {
+		// The connection closed cleanly but early: no [DONE], no finish reason, no error text,
+		// and songs still in progress. Streams without [DONE] are normal when the relay has
+		// said everything; this one has not.
+		return res, &Error{Kind: KindNetwork, Op: cl.op, Relay: c.p.Name, HTTPStatus: resp.StatusCode,
+			Message: fmt.Sprintf("the stream ended after %d bytes before the relay finished; what arrived is kept", len(res.Text))}
+	}
 	return res, nil
+}
+
+// allSettled reports whether a stream said all it had to say: clips found, each final.
+func allSettled(clips []Clip) bool {
+	if len(clips) == 0 {
+		return false
+	}
+	for _, c := range clips {
+		if !c.Status.Terminal() {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Client) streamError(ctx context.Context, cl call, err error, got int) error {

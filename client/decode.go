@@ -284,6 +284,18 @@ func decodeClip(raw json.RawMessage, fallbackID string) (Clip, error) {
 		c.ContinueAt = at
 	}
 	c.ContinueFromID = firstNonEmpty(md.str("continue_clip_id"), o.str("continue_clip_id"))
+	// Suno records an extension's parent in metadata.history: [{"id","continue_at",...}].
+	if h, ok := md["history"]; ok && kindOfJSON(h) == '[' && c.ContinueFromID == "" {
+		var hist []json.RawMessage
+		if json.Unmarshal(h, &hist) == nil && len(hist) > 0 {
+			if last, err := decodeObject(hist[len(hist)-1]); err == nil {
+				c.ContinueFromID = last.str("id")
+				if at, ok := last.num("continue_at"); ok && c.ContinueAt == 0 {
+					c.ContinueAt = at
+				}
+			}
+		}
+	}
 	if c.Duration < 0 || c.Duration > 24*3600 {
 		c.Duration = 0
 	}

@@ -148,7 +148,10 @@ func (e *Error) Advice() string {
 		}
 		return "try again in a minute"
 	case KindNotFound:
-		return "tasks are only visible to the key that created them, on the relay that made them"
+		if strings.Contains(e.Op, "task") || strings.HasPrefix(e.Message, "task ") {
+			return "tasks are only visible to the key that created them, on the relay that made them"
+		}
+		return "check the id: it may belong to another relay or account"
 	case KindUnsupported:
 		return "stock new-api and one-hub relays only offer music and lyrics; use a relay that offers this feature"
 	case KindUpstream:

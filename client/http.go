@@ -306,6 +306,16 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) (reply, erro
 	if !json.Valid(data) {
 		return reply{}, c.malformed(cl, rep, errors.New("the reply is not valid JSON (cut short?)"))
 	}
+	// new-api's billing endpoints report failures as HTTP 200 with {"error":{...}} (9.21);
+	// typing them here, inside the retry loop, lets an upstream hiccup be retried.
+	if o, err := decodeObject(data); err == nil {
+		if eo, ok := o["error"]; ok && !isNull(eo) {
+			if _, hasCode := o["code"]; !hasCode {
+				code, msg, _ := envelopeError(data)
+				return reply{}, c.codeError(cl, rep, code, msg)
+			}
+		}
+	}
 	return rep, nil
 }
 
@@ -380,7 +390,7 @@ func (c *Client) statusError(cl call, rep reply) error {
 		e.Kind = KindUpstream
 	case rep.status >= 400:
 		e.Kind = KindBadRequest
-		if strings.Contains(strings.ToLower(e.Message), "not exist") {
+		if m := strings.ToLower(e.Message); strings.Contains(m, "not exist") || strings.Contains(m, "not found") {
 			e.Kind = KindNotFound
 		}
 	default:
@@ -479,6 +489,8 @@ func (c *Client) codeError(cl call, rep reply, code, msg string) error {
 		Code: c.red.str(safetext.Line(code)), Message: c.red.str(safetext.Excerpt(msg, 300))}
 	l := strings.ToLower(code + " " + msg)
 	switch {
+	case strings.Contains(l, "upstream_error") || strings.Contains(l, "server_error") || strings.Contains(l, "internal error"):
+		e.Kind = KindUpstream
 	case strings.Contains(l, "invalid_action") || strings.Contains(l, "unsupported"):
 		e.Kind = KindUnsupported
 	case strings.Contains(l, "not_exist") || strings.Contains(l, "not exist") || strings.Contains(l, "not found"):

@@ -162,8 +162,13 @@ func taskMusicBody(r MusicRequest, mv string) map[string]any {
 			b["task"] = "upload_extend"
 		}
 		b["continue_clip_id"] = r.ContinueClipID
-		if r.TaskID != "" {
+		switch {
+		case r.TaskID != "":
 			b["task_id"] = r.TaskID
+		case r.Mode == ModeUploadExt:
+			// Relays require task_id with continue_clip_id (9.13); an upload's id is the task
+			// id on the relays that document it (3.1).
+			b["task_id"] = r.ContinueClipID
 		}
 		if r.ContinueAt != nil {
 			b["continue_at"] = *r.ContinueAt
@@ -260,7 +265,12 @@ func (c *Client) FetchTask(ctx context.Context, id string, kind Kind) (Task, err
 	err := c.jsonCall(ctx, call{op: "fetch task " + id, method: "GET", path: path, idempotent: true,
 		notFoundID: "task " + id}, func(d json.RawMessage) (err error) {
 		if isNull(d) {
-			return errors.New("the task has no data")
+			// Suno-API-style relays answer data:null before their first upstream poll.
+			t = Task{ID: id, Kind: KindMusic, Status: StatusPending, Progress: -1}
+			if kind != "" {
+				t.Kind = kind
+			}
+			return nil
 		}
 		t, err = taskFromFetchData(id, d)
 		return err
