@@ -199,7 +199,7 @@ func (s *Sim) createMusic(q musicReq, kind string) (*task, *apiErr) {
 	t.fate = fateOf(t.prompt)
 
 	mk := func(i int) *clip {
-		return &clip{id: newID(), task: t, index: i, created: now, mv: q.mv, typ: typeGen,
+		return &clip{id: newID(), task: t, index: i, created: now, mv: q.mv, typ: typeGen, seconds: s.opts.SongSeconds,
 			negTags: q.negTags, personaID: q.personaID, artistClip: q.artistClip}
 	}
 	seedBase := q.mv + "|" + q.desc + "|" + q.prompt + "|" + q.title + "|" + q.tags
@@ -331,6 +331,7 @@ func (s *Sim) store(t *task) {
 		s.usage += costLyrics
 	}
 	s.logf("sim: task %s (%s) created with %d clip(s)", t.id, t.kind, len(t.clips))
+	s.changed()
 }
 
 // createLyrics stores a lyrics task. Must be called with s.mu held.
@@ -347,7 +348,7 @@ func (s *Sim) createConcat(src *clip) *task {
 	now := s.now()
 	t := &task{id: newID(), kind: kindConcat, submitted: now, prompt: src.title}
 	var parts []string
-	for p := src; p != nil && len(parts) < 32; p = p.parent {
+	for p, n := src, 0; p != nil && n < 32; p, n = p.parent, n+1 {
 		if p.lyrics != "" {
 			parts = append([]string{p.lyrics}, parts...)
 		}
@@ -366,9 +367,10 @@ func (s *Sim) createUpload(url string) *clip {
 	if name == "" || name == "." || name == "/" {
 		name = "Uploaded audio"
 	}
-	c := &clip{id: newID(), created: s.now(), title: name, mv: "chirp-v3-5", typ: typeUpload,
+	c := &clip{id: newID(), created: s.now(), title: name, mv: "chirp-v3-5", typ: typeUpload, seconds: s.opts.SongSeconds,
 		seed: "upload|" + url, uploadURL: url}
 	s.clips[c.id] = c
+	s.changed()
 	return c
 }
 
@@ -383,6 +385,7 @@ func (s *Sim) createStems(src *clip) []*clip {
 		s.clips[c.id] = c
 		out = append(out, c)
 	}
+	s.changed()
 	return out
 }
 
@@ -393,6 +396,7 @@ func (s *Sim) createAsset(kind string, c *clip) *task {
 	if kind == kindWAV {
 		s.wavJobs[c.id] = true
 	}
+	s.changed()
 	return t
 }
 

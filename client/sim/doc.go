@@ -28,6 +28,16 @@
 // "sim:never" (the task streams forever), "sim:fail" (the task fails quickly; chat streams an
 // error JSON and no [DONE]) and, in chat, "sim:format=a" / "sim:format=b".
 //
+// # State across restarts
+//
+// With Options.StateFile the records (tasks, clips, uploads, stems, personas, asset jobs and the
+// usage counter) are loaded from that JSON file by New and saved atomically shortly after every
+// change and at Close (SaveState forces a save). A missing file is an empty store; a corrupt one
+// is logged and ignored. Since a task's state is a function of its submit time and its audio a
+// function of its record, a restored task continues where it would be, with the same bytes.
+// Media URLs are built from the request's host, so they change with the listening port: clients
+// must re-fetch a task after a restart rather than reuse stored URLs.
+//
 // # Choices where relays are undocumented
 //
 //   - Stems (from /suno/act/stems) and uploads are clips, not tasks; GET /suno/fetch/{id} and

@@ -25,11 +25,11 @@ func (s *Sim) audioDepth(c *clip, depth int) *track {
 		return t
 	}
 	if depth > 32 { // lineage loops cannot be built through the API, but never recurse forever
-		return buildSong(c.seed, s.opts.SongSeconds)
+		return buildSong(c.seed, s.songSeconds(c))
 	}
 	switch {
 	case c.typ == typeUpload:
-		t = buildSong(c.seed, s.opts.SongSeconds)
+		t = buildSong(c.seed, s.songSeconds(c))
 	case c.typ == typeStem && c.source != nil:
 		// A stem lasts exactly as long as its source; its "audio" is another arrangement.
 		src := s.audioDepth(c.source, depth+1)
@@ -39,7 +39,7 @@ func (s *Sim) audioDepth(c *clip, depth int) *track {
 	case c.typ == typeGen && c.source != nil && c.infillTo > c.infillFrom:
 		t = s.infill(c, depth+1)
 	default:
-		t = buildSong(c.seed, s.opts.SongSeconds)
+		t = buildSong(c.seed, s.songSeconds(c))
 	}
 	s.audioMu.Lock()
 	if old, ok := s.songs[c.id]; ok {
@@ -59,6 +59,14 @@ func (s *Sim) audioDepth(c *clip, depth int) *track {
 	}
 	s.audioMu.Unlock()
 	return t
+}
+
+// songSeconds is the length a clip's own song was asked to have.
+func (s *Sim) songSeconds(c *clip) float64 {
+	if c.seconds > 0 {
+		return c.seconds
+	}
+	return s.opts.SongSeconds
 }
 
 // maxCachedSongs bounds the song cache (a 60 s song is about 480 KB).

@@ -37,6 +37,13 @@ type Options struct {
 	Now func() time.Time
 	// Logf, if set, receives one line per request and notable events.
 	Logf func(format string, args ...any)
+	// StateFile, if set, keeps the records (tasks, clips, uploads, stems, personas, asset
+	// jobs, the usage counter) across restarts: they are loaded from this JSON file by New
+	// (a missing file is an empty store; an unreadable or corrupt one is logged through Logf
+	// and the simulator starts empty) and saved atomically (temp file + rename) shortly after
+	// every change; Close flushes. A task's state is a function of its submit time, so a task
+	// submitted before a restart carries on where it would be, with the same audio.
+	StateFile string
 }
 
 // DemoOptions are the settings of the offline demo: songs take about ten seconds to make and
@@ -88,6 +95,14 @@ type Sim struct {
 	srv *http.Server
 	ln  net.Listener
 	url string
+
+	// State file (Options.StateFile). dirty, savePending and stateClosed are guarded by mu;
+	// saveMu orders the writes so that a newer snapshot is never overwritten by an older one.
+	saveMu      sync.Mutex
+	dirty       bool
+	savePending bool
+	stateClosed bool
+	saveTimer   *time.Timer
 }
 
 // New makes a simulator with defaults filled in; serve it with any http.Server, or use Start.
@@ -114,6 +129,7 @@ func New(opts Options) *Sim {
 		songs:    map[string]*track{},
 		wavs:     map[string][]byte{},
 	}
+	s.loadState()
 	s.mux = http.NewServeMux()
 	for _, rt := range s.routes() {
 		s.mux.HandleFunc(rt.pattern, s.wrap(rt))
@@ -166,10 +182,12 @@ func ListenAndServe(ctx context.Context, addr string, opts Options, ready func(b
 	if err := srv.Shutdown(sctx); err != nil {
 		_ = srv.Close()
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	serveErr := <-errc
+	stateErr := s.closeState()
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
 	}
-	return nil
+	return stateErr
 }
 
 // URL is the base URL of a simulator started with Start ("" otherwise).
@@ -183,14 +201,18 @@ func (s *Sim) Key() string {
 	return s.opts.Key
 }
 
-// Close stops a simulator started with Start; open streams are cut.
+// Close stops a simulator started with Start; open streams are cut. With a StateFile it
+// writes the pending changes (also for a simulator made with New and served elsewhere); changes
+// after Close are no longer saved automatically.
 func (s *Sim) Close() error {
-	if s.srv == nil {
-		return nil
+	var err error
+	if s.srv != nil {
+		if err = s.srv.Close(); errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
 	}
-	err := s.srv.Close()
-	if errors.Is(err, http.ErrServerClosed) {
-		return nil
+	if serr := s.closeState(); err == nil {
+		err = serr
 	}
 	return err
 }
@@ -218,6 +240,7 @@ func (s *Sim) Complete(taskID string) {
 	defer s.mu.Unlock()
 	if t, ok := s.tasks[taskID]; ok {
 		t.forced = true
+		s.changed()
 		return
 	}
 	if c, ok := s.clips[taskID]; ok {
@@ -226,6 +249,7 @@ func (s *Sim) Complete(taskID string) {
 		} else {
 			c.forced = true
 		}
+		s.changed()
 	}
 }
 
@@ -411,4 +435,16 @@ func baseURL(r *http.Request) string {
 		host = "127.0.0.1"
 	}
 	return scheme + "://" + host
+}
+
+// TaskIDs lists every task the simulator has accepted, in no particular order: tests compare it
+// with what a client recorded (a crash test must find every one of them in the library).
+func (s *Sim) TaskIDs() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(s.tasks))
+	for id := range s.tasks {
+		ids = append(ids, id)
+	}
+	return ids
 }

@@ -68,6 +68,9 @@ type clip struct {
 	mv      string
 	typ     string
 	seed    string // audio seed: songs differ by prompt
+	// seconds is the song length asked for when the clip was made (Options.SongSeconds then),
+	// so that its audio stays the same if the simulator restarts with other options.
+	seconds float64
 
 	// Lineage. Pointers, not ids, so that audio can be built without the store lock.
 	parent     *clip   // extension parent (continue_clip_id)

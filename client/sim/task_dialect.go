@@ -140,6 +140,7 @@ func (s *Sim) taskData(t *task, ts taskState, now time.Time, u urls, render func
 		return map[string]any{"id": t.lyr.id, "status": "complete", "title": t.lyr.title, "text": t.lyr.text}
 	case kindWAV, kindMP4:
 		v := s.view(t.ref, now)
+		v.slot = t.id + "_1"
 		done := ts.status == "SUCCESS"
 		if t.kind == kindWAV {
 			a, st := "", "queued"
@@ -311,6 +312,7 @@ func (s *Sim) handlePersona(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.personas[p.id] = p
+	s.changed()
 	var pcs []map[string]any
 	for _, c := range p.clips {
 		pcs = append(pcs, map[string]any{"clip": s.clipJSON(s.view(c, now), u, false)})

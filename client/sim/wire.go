@@ -102,6 +102,9 @@ type clipView struct {
 	videoPending *bool
 	videoURL     *string
 	status       string
+	// slot is the flattened clip's task_id for an asset job: the job's own task, not the
+	// task that made the clip ("<job>_1").
+	slot string
 }
 
 func (s *Sim) num(v float64) any {
@@ -251,7 +254,9 @@ func (s *Sim) flatClipJSON(v clipView, u urls) map[string]any {
 		state = "failed"
 	}
 	taskID := v.c.id
-	if v.c.task != nil {
+	if v.slot != "" {
+		taskID = v.slot
+	} else if v.c.task != nil {
 		taskID = v.c.task.id + "_" + strconv.Itoa(v.c.index+1)
 	}
 	var contAt any
