@@ -10,7 +10,7 @@ BENCHTIME ?= 1s
 # libasound2-dev plus pkg-config. `make deps` installs them (as root or with sudo) or says how.
 APT_PKGS  := libasound2-dev pkg-config
 
-.PHONY: all build run test vet race bench fuzz deps clean
+.PHONY: all build run test vet race bench fuzz soak deps clean
 
 all: build
 
@@ -43,6 +43,11 @@ test: deps vet race
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -count 5 ./... | tee bench.txt
+
+# The SIGKILL crash test at 200 trials (CI runs 50): reports lost tasks and half-written files.
+SOAK_TRIALS ?= 200
+soak:
+	SUNOSTUDIO_CRASH_TRIALS=$(SOAK_TRIALS) $(GO) test -count=1 -run '^TestCrashRecovery$$' -v -timeout 60m . | tee soak.txt
 
 # Every fuzz target runs for FUZZTIME (go test allows one -fuzz target per run).
 fuzz:
