@@ -47,11 +47,19 @@ type downloader struct {
 	notify chan struct{}
 	ctx    context.Context
 	done   bool
+	// follows are players waiting for a clip's file: told where it is written, then the end.
+	follows map[string][]*follow
+}
+
+type follow struct {
+	started chan string // the temp file being written
+	done    chan error  // nil when the file is whole and in place
 }
 
 func newDownloader(e *Engine) *downloader {
 	return &downloader{e: e, queued: map[string]bool{}, active: map[string]string{},
-		timers: map[string]*time.Timer{}, notify: make(chan struct{}, 1), ctx: context.Background()}
+		timers: map[string]*time.Timer{}, notify: make(chan struct{}, 1), ctx: context.Background(),
+		follows: map[string][]*follow{}}
 }
 
 func (d *downloader) start(ctx context.Context, wg *sync.WaitGroup) {
@@ -154,9 +162,13 @@ func (d *downloader) work(ctx context.Context) {
 				return
 			}
 		}
-		d.run(ctx, id)
+		err := d.run(ctx, id)
 		d.mu.Lock()
 		delete(d.active, id)
+		for _, f := range d.follows[id] {
+			f.done <- err
+		}
+		delete(d.follows, id)
 		more := len(d.queue) > 0
 		d.mu.Unlock()
 		if more {
@@ -190,38 +202,124 @@ func (e *Engine) RetryDownload(clipID string) error {
 	return nil
 }
 
-func (d *downloader) run(ctx context.Context, id string) {
+// run downloads one clip's files and reports the outcome (nil: whole and in place).
+func (d *downloader) run(ctx context.Context, id string) error {
 	e := d.e
 	c, err := e.st.Clip(id)
-	if err != nil || c.Status != store.ClipComplete || c.AudioURL == "" {
-		return
+	if err != nil {
+		return err
+	}
+	if c.Status != store.ClipComplete || c.AudioURL == "" {
+		return ErrNoAudio
 	}
 	if c.Download == store.DownloadDone && fileExists(c.LocalPath) {
-		return
+		return nil
 	}
 	c, err = e.updateClip(id, func(c *store.Clip) error {
 		c.Download = store.DownloadActive
 		return nil
 	})
 	if err != nil {
-		return
+		return err
 	}
 	files, err := d.fetchAll(ctx, c)
 	if ctx.Err() != nil {
 		// Shutting down: leave the clip pending so the next start resumes it.
 		e.updateClip(id, func(c *store.Clip) error { c.Download = store.DownloadPending; return nil })
-		return
+		return ctx.Err()
 	}
 	if err != nil {
 		d.failed(c, err)
-		return
+		return err
 	}
-	e.updateClip(id, func(c *store.Clip) error {
+	_, err = e.updateClip(id, func(c *store.Clip) error {
 		c.LocalPath, c.CoverPath, c.LyricsPath = files.audio, files.cover, files.lyrics
 		c.Download, c.DownloadError, c.DownloadAttempts, c.NextDownload = store.DownloadDone, "", 0, time.Time{}
 		return nil
 	})
+	if cache, cerr := StreamCachePath(e.o.SongsDir, id); cerr == nil {
+		os.Remove(cache) // the final file supersedes what was captured while streaming
+	}
 	e.log.Info("downloaded", "clip", id, "file", files.audio)
+	return err
+}
+
+// ErrNoAudio means a clip has no finished audio to download (yet).
+var ErrNoAudio = errors.New("the clip has no finished audio yet")
+
+// Follow is for playing a clip while it downloads. It puts the clip first in the download
+// queue and returns, once bytes are being written, the temp file to read and a channel that
+// yields nil when the file is whole and renamed to the clip's LocalPath, or the error. A clip
+// already downloaded returns its file and a done channel that is already filled.
+//
+// The engine is the only writer of library files; players only read, so a clip is never
+// downloaded twice into the same file.
+func (e *Engine) Follow(ctx context.Context, clipID string) (path string, done <-chan error, err error) {
+	c, err := e.st.Clip(clipID)
+	if err != nil {
+		return "", nil, err
+	}
+	f := &follow{started: make(chan string, 1), done: make(chan error, 1)}
+	if c.LocalPath != "" && fileExists(c.LocalPath) {
+		f.done <- nil
+		return c.LocalPath, f.done, nil
+	}
+	if c.Status != store.ClipComplete || c.AudioURL == "" {
+		return "", nil, ErrNoAudio
+	}
+	if e.st.ReadOnly() {
+		return "", nil, ErrReadOnly
+	}
+	d := e.dl
+	d.mu.Lock()
+	if d.done {
+		d.mu.Unlock()
+		return "", nil, errors.New("the engine is stopped")
+	}
+	d.follows[clipID] = append(d.follows[clipID], f)
+	if p := d.active[clipID]; p != "" && p != "-" {
+		f.started <- p
+	} else if d.active[clipID] == "" {
+		d.prioritise(clipID)
+	}
+	d.mu.Unlock()
+	select {
+	case d.notify <- struct{}{}:
+	default:
+	}
+	select {
+	case p := <-f.started:
+		return p, f.done, nil
+	case err := <-f.done:
+		if err != nil {
+			return "", nil, err
+		}
+		c, err := e.st.Clip(clipID)
+		if err != nil {
+			return "", nil, err
+		}
+		ch := make(chan error, 1)
+		ch <- nil
+		return c.LocalPath, ch, nil
+	case <-ctx.Done():
+		return "", nil, ctx.Err()
+	}
+}
+
+// prioritise moves a clip to the front of the queue; d.mu is held.
+func (d *downloader) prioritise(id string) {
+	if t, ok := d.timers[id]; ok { // waiting for a retry: the user asked, so try now
+		t.Stop()
+		delete(d.timers, id)
+	}
+	for i, q := range d.queue {
+		if q == id {
+			d.queue = append(d.queue[:i], d.queue[i+1:]...)
+			break
+		}
+	}
+	d.queue = append([]string{id}, d.queue...)
+	d.queued[id] = true
 }
 
 func (d *downloader) failed(c *store.Clip, err error) {
@@ -324,6 +422,12 @@ func (d *downloader) fetchAudio(ctx context.Context, c *store.Clip, base string)
 	part := final + ".part"
 	d.mu.Lock()
 	d.active[c.ID] = part
+	for _, f := range d.follows[c.ID] {
+		select {
+		case f.started <- part:
+		default:
+		}
+	}
 	d.mu.Unlock()
 	out, err := os.OpenFile(part, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
 	if err != nil {
@@ -510,6 +614,16 @@ func (p *progressWriter) Write(b []byte) (int, error) {
 		p.report(p.n)
 	}
 	return n, err
+}
+
+// StreamCachePath is where a streaming-stage clip is kept when played before its final file
+// exists, so that replaying needs no network. The final download removes it.
+func StreamCachePath(songsDir, clipID string) (string, error) {
+	base, err := SafePath(songsDir, clipID)
+	if err != nil {
+		return "", err
+	}
+	return base + ".stream.mp3", nil
 }
 
 // SafePath turns a clip id into a file path inside dir, without extension. Relay ids are

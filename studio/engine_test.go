@@ -221,6 +221,10 @@ func TestOneBatchFetchPerTickForAllPendingTasks(t *testing.T) {
 	if n := len(h.rec.matching("GET", "/suno/fetch/")); n != 0 {
 		t.Errorf("%d single fetches: the task dialect must poll in batches", n)
 	}
+	// The relay's own request counter agrees: one batch request per tick, not one per task.
+	if n := h.sim.Requests("POST /suno/fetch"); n != len(batches) && n != len(batches)+1 {
+		t.Errorf("the simulator counted %d batch fetches, the client sent %d", n, len(batches))
+	}
 	// After the last submit, every batch carries every pending id: one request per tick.
 	last := batches[len(batches)-1]
 	for _, id := range ids {
@@ -583,5 +587,49 @@ func TestSubmitIntents(t *testing.T) {
 	}
 	if h.eng.Pending() != 0 {
 		t.Error("an intent must not be polled")
+	}
+}
+
+func TestFollowPlaysWhileDownloading(t *testing.T) {
+	h := newHarness(t, sim.Options{StageTime: 5 * time.Millisecond}, client.DialectTask, Options{DownloadWorkers: 1})
+	// Hold every download back so the clip is complete but not yet on disk.
+	h.sim.Inject(sim.Fault{Path: "/cdn/", Method: "GET", Kind: sim.FaultSlow, Delay: 300 * time.Millisecond, Times: -1})
+	task, _ := h.eng.Submit(context.Background(), inspiration("follow"), SubmitOptions{})
+	var clip *store.Clip
+	for deadline := time.Now().Add(10 * time.Second); clip == nil && time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		clips, _ := h.st.ClipsOfTask(task.ID)
+		if len(clips) == 2 && clips[1].Status == store.ClipComplete {
+			clip = clips[1] // the second clip: queued behind the first, so Follow must jump the queue
+		}
+	}
+	if clip == nil {
+		t.Fatal("clips never completed")
+	}
+	path, done, err := h.eng.Follow(context.Background(), clip.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(path, ".part") {
+		t.Errorf("while downloading, Follow gives the file being written, got %q", path)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("download never finished")
+	}
+	got, _ := h.st.Clip(clip.ID)
+	if !fileExists(got.LocalPath) || got.Download != store.DownloadDone {
+		t.Fatalf("after Follow: %+v", got)
+	}
+	// Once whole, Follow hands back the library file at once.
+	path, done, err = h.eng.Follow(context.Background(), clip.ID)
+	if err != nil || path != got.LocalPath || <-done != nil {
+		t.Errorf("downloaded clip: %q %v", path, err)
+	}
+	if _, _, err := h.eng.Follow(context.Background(), "no-such-clip"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown clip: %v", err)
 	}
 }
