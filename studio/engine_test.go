@@ -202,39 +202,100 @@ func abs(f float64) float64 {
 	return f
 }
 
+// fakeClock is a settable clock for driving the tracker tick by tick.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Add(d time.Duration) {
+	c.mu.Lock()
+	c.now = c.now.Add(d)
+	c.mu.Unlock()
+}
+
+// manualEngine is an engine whose tracker does not run by itself: the test calls tick, with a
+// fake clock, so intervals are checked exactly rather than by wall time.
+func manualEngine(t *testing.T, h *harness, o Options) (*Engine, *fakeClock) {
+	t.Helper()
+	h.eng.Close()
+	clock := &fakeClock{now: time.Date(2026, 11, 21, 12, 0, 0, 0, time.UTC)}
+	o.Client, o.Store, o.SongsDir, o.Now = h.cl, h.st, filepath.Join(h.dir, "songs"), clock.Now
+	e, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	return e, clock
+}
+
 func TestOneBatchFetchPerTickForAllPendingTasks(t *testing.T) {
-	h := newHarness(t, sim.Options{StageTime: time.Hour}, client.DialectTask,
-		Options{PollBase: 30 * time.Millisecond, PollMax: 30 * time.Millisecond})
+	h := newHarness(t, sim.Options{StageTime: time.Hour}, client.DialectTask, Options{})
+	e, clock := manualEngine(t, h, Options{PollBase: time.Second, PollMax: time.Second})
 	var ids []string
 	for i := 0; i < 7; i++ {
-		task, err := h.eng.Submit(context.Background(), inspiration("song"), SubmitOptions{})
+		task, err := e.Submit(context.Background(), inspiration("song"), SubmitOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, task.ID)
 	}
-	time.Sleep(400 * time.Millisecond)
-	batches := h.rec.matching("POST", "/suno/fetch")
-	if len(batches) < 3 {
-		t.Fatalf("only %d batch fetches in 400ms", len(batches))
-	}
-	if n := len(h.rec.matching("GET", "/suno/fetch/")); n != 0 {
-		t.Errorf("%d single fetches: the task dialect must poll in batches", n)
-	}
-	// The relay's own request counter agrees: one batch request per tick, not one per task.
-	if n := h.sim.Requests("POST /suno/fetch"); n != len(batches) && n != len(batches)+1 {
-		t.Errorf("the simulator counted %d batch fetches, the client sent %d", n, len(batches))
-	}
-	// After the last submit, every batch carries every pending id: one request per tick.
-	last := batches[len(batches)-1]
-	for _, id := range ids {
-		if !strings.Contains(last.body, id) {
-			t.Errorf("batch %s lacks %s", last.body, id)
+	h.sim.ResetCounts()
+	for tick := 1; tick <= 5; tick++ {
+		clock.Add(time.Second)
+		e.tracker.tick(context.Background())
+		if n := h.sim.Requests("POST /suno/fetch"); n != tick {
+			t.Fatalf("after %d ticks the relay counted %d batch fetches for 7 pending tasks", tick, n)
 		}
 	}
-	// ~30 ms per tick: 400 ms allows about 13 ticks, never one request per task per tick.
-	if len(batches) > 20 {
-		t.Errorf("%d batch requests in 400ms at a 30ms tick", len(batches))
+	if n := h.sim.Requests("GET /suno/fetch/{id}"); n != 0 {
+		t.Errorf("%d single fetches: the task dialect must poll in batches", n)
+	}
+	batches := h.rec.matching("POST", "/suno/fetch")
+	for _, b := range batches[len(batches)-5:] {
+		for _, id := range ids {
+			if !strings.Contains(b.body, id) {
+				t.Fatalf("batch %s lacks %s", b.body, id)
+			}
+		}
+	}
+	// A tick before anything is due asks nothing.
+	e.tracker.tick(context.Background())
+	if n := h.sim.Requests("POST /suno/fetch"); n != 5 {
+		t.Errorf("a tick with nothing due polled (%d requests)", n)
+	}
+}
+
+func TestBackoffWhileNothingChanges(t *testing.T) {
+	h := newHarness(t, sim.Options{StageTime: time.Hour}, client.DialectTask, Options{})
+	e, clock := manualEngine(t, h, Options{PollBase: time.Second, PollMax: 8 * time.Second})
+	if _, err := e.Submit(context.Background(), inspiration("slow"), SubmitOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// The first answer changes the task (pending -> submitted), so the interval stays at the
+	// base; then nothing changes and it doubles up to PollMax.
+	want := []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 8 * time.Second, 8 * time.Second}
+	for i, w := range want {
+		at, ok := e.tracker.nextWake()
+		if !ok {
+			t.Fatal("nothing pending")
+		}
+		clock.Add(at.Sub(clock.Now()))
+		e.tracker.tick(context.Background())
+		if got := e.tracker.batchInterval; got != w {
+			t.Fatalf("poll %d: interval %v, want %v", i+1, got, w)
+		}
+	}
+	// A new submission resets the backoff: it will change soon.
+	e.Submit(context.Background(), inspiration("new"), SubmitOptions{})
+	if got := e.tracker.batchInterval; got != time.Second {
+		t.Errorf("after a new task the interval is %v", got)
 	}
 }
 
@@ -277,24 +338,6 @@ func TestNoPollingWhenNothingIsPending(t *testing.T) {
 	}
 	if h.eng.Pending() != 0 || !h.eng.Idle() {
 		t.Errorf("pending=%d idle=%v", h.eng.Pending(), h.eng.Idle())
-	}
-}
-
-func TestBackoffWhileNothingChanges(t *testing.T) {
-	h := newHarness(t, sim.Options{StageTime: time.Hour}, client.DialectTask,
-		Options{PollBase: 10 * time.Millisecond, PollMax: 80 * time.Millisecond})
-	h.eng.Submit(context.Background(), inspiration("slow"), SubmitOptions{})
-	time.Sleep(600 * time.Millisecond)
-	b := h.rec.matching("POST", "/suno/fetch")
-	if len(b) < 4 {
-		t.Fatalf("%d polls", len(b))
-	}
-	// The first answer changes the task (pending -> submitted); after that the gaps grow
-	// towards PollMax, and never exceed it by much.
-	firstGap := b[2].at.Sub(b[1].at)
-	lastGap := b[len(b)-1].at.Sub(b[len(b)-2].at)
-	if lastGap <= firstGap || lastGap < 60*time.Millisecond || lastGap > 200*time.Millisecond {
-		t.Errorf("gaps: first %v last %v (want growing up to ~80ms)", firstGap, lastGap)
 	}
 }
 
