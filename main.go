@@ -73,7 +73,7 @@ With no API key configured it runs on the built-in relay simulator (demo mode).`
 		newGenerateCmd(g), newBatchCmd(g), newLyricsCmd(g),
 		newTasksCmd(g), newListCmd(g), newShowCmd(g), newRmCmd(g), newFavCmd(g),
 		newExportCmd(g), newImportCmd(g), newQuotaCmd(g), newResumeCmd(g),
-		newSimCmd(),
+		newPlayCmd(g), newSimCmd(),
 	)
 	return root
 }

@@ -294,3 +294,40 @@ func TestKeyStaysOutOfLogsAndErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestPlayCommand(t *testing.T) {
+	cliEnv(t)
+	// A short real file plays to the end in real time on the null output and exits 0.
+	start := time.Now()
+	code, _, errs := runCLI(t, "", "play", "client/sim/audio/phrase1.mp3", "--audio", "null")
+	if code != 0 {
+		t.Fatalf("play file: %d %s", code, errs)
+	}
+	if d := time.Since(start); d < 2*time.Second {
+		t.Errorf("a 2.5 s phrase finished in %v: the null output must pace in real time", d)
+	}
+	// Broken input: a clear reason and exit 1.
+	bad := filepath.Join(t.TempDir(), "broken.mp3")
+	os.WriteFile(bad, []byte("<html><title>502 Bad Gateway</title></html>"), 0o644)
+	code, _, errs = runCLI(t, "", "play", bad, "--audio", "null")
+	if code != 1 || !strings.Contains(errs, "not an mp3") {
+		t.Errorf("broken file: %d %q", code, errs)
+	}
+	code, _, errs = runCLI(t, "", "play", "no-such-clip", "--audio", "null")
+	if code != 1 || !strings.Contains(errs, "no clip") {
+		t.Errorf("unknown id: %d %q", code, errs)
+	}
+	if code, _, _ = runCLI(t, "", "play", "x", "--audio", "speakers"); code != 2 {
+		t.Errorf("bad --audio: exit %d", code)
+	}
+	// A library clip by id.
+	_, out, _ := runCLI(t, "", "generate", "--description", "play me", "--wait", "--json")
+	var task studio.TaskJSON
+	if err := json.Unmarshal([]byte(out), &task); err != nil || len(task.Clips) == 0 {
+		t.Fatalf("generate: %v %s", err, out)
+	}
+	code, _, errs = runCLI(t, "", "play", task.Clips[0].ID, "--audio", "null")
+	if code != 0 {
+		t.Errorf("play by id: %d %s", code, errs)
+	}
+}

@@ -1,0 +1,194 @@
+package player
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gopxl/beep/v2"
+)
+
+func TestNullOutputPlaysInRealTime(t *testing.T) {
+	out := NewNullOutput()
+	p := New(Options{Output: out})
+	defer p.Close()
+	ev := p.Events()
+	p.Play(wavFile(t, "a", OutputRate/2, 0.1)) // 0.5 s
+	start := time.Now()
+	positions := 0
+	for e := range ev {
+		if e.Kind == EventPosition {
+			positions++
+		}
+		if e.Kind == EventEnded {
+			break
+		}
+	}
+	took := time.Since(start)
+	if took < 450*time.Millisecond || took > 700*time.Millisecond {
+		t.Fatalf("0.5 s took %v", took)
+	}
+	if positions < 2 || positions > 7 {
+		t.Fatalf("%d position events in 0.5 s", positions)
+	}
+	t.Logf("0.5 s played in %v with %d position events", took, positions)
+}
+
+// Nothing ticks when nothing plays: no pulls while stopped or paused, no position events.
+func TestIdleDoesNoWork(t *testing.T) {
+	out := NewNullOutput()
+	p := New(Options{Output: out})
+	defer p.Close()
+	ev := p.Events()
+	time.Sleep(50 * time.Millisecond)
+	if out.Pulled() != 0 {
+		t.Fatalf("pulled %d samples before anything played", out.Pulled())
+	}
+	p.Play(wavFile(t, "a", 10*OutputRate, 0.1))
+	time.Sleep(100 * time.Millisecond)
+	p.Pause()
+	waitNullIdle(t, out)
+	drain(ev)
+	n := out.Pulled()
+	pos := p.Status().Position
+	time.Sleep(200 * time.Millisecond)
+	if out.Pulled() != n || p.Status().Position != pos {
+		t.Fatalf("paused: pulled %d -> %d, position %v -> %v", n, out.Pulled(), pos, p.Status().Position)
+	}
+	select {
+	case e := <-ev:
+		t.Fatalf("event while paused: %+v", e)
+	default:
+	}
+	p.Resume()
+	time.Sleep(100 * time.Millisecond)
+	if p.Status().Position <= pos {
+		t.Fatal("no progress after resume")
+	}
+	p.Stop()
+	waitNullIdle(t, out)
+	n = out.Pulled()
+	time.Sleep(200 * time.Millisecond)
+	if out.Pulled() != n {
+		t.Fatal("pulling while stopped")
+	}
+}
+
+// waitNullIdle waits until the control goroutine set the output inactive and a pull that was
+// under way finished.
+func waitNullIdle(t *testing.T, out *NullOutput) {
+	t.Helper()
+	for deadline := time.Now().Add(2 * time.Second); out.isActive(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("output still active")
+		}
+	}
+	time.Sleep(30 * time.Millisecond)
+}
+
+// failingOutput cannot start; hangingOutput starts when released.
+type failingOutput struct{ ManualOutput }
+
+func (f *failingOutput) Start(beep.Streamer) error {
+	return &OutputError{Output: "test", Reason: "no card", Hint: deviceHint()}
+}
+
+type hangingOutput struct {
+	*ManualOutput
+	release chan struct{}
+}
+
+func (h hangingOutput) Start(s beep.Streamer) error {
+	<-h.release
+	return h.ManualOutput.Start(s)
+}
+
+func TestNoOutputIsAState(t *testing.T) {
+	p := New(Options{Output: &failingOutput{}})
+	defer p.Close()
+	ev := p.Events()
+	start := time.Now()
+	e := waitEvent(t, ev, kind(EventError))
+	if time.Since(start) > time.Second {
+		t.Fatalf("took %v", time.Since(start))
+	}
+	var oe *OutputError
+	if !errors.As(e.Err, &oe) || oe.Reason != "no card" || !strings.Contains(e.Err.Error(), "no audio output: no card") {
+		t.Fatalf("error %v", e.Err)
+	}
+	st := p.Status()
+	if st.State != NoOutput || st.OutputErr == nil || st.OutputReady || st.State.String() != "no audio output" {
+		t.Fatalf("status %+v", st)
+	}
+	// Everything else keeps working.
+	p.Add(wavFile(t, "a", 1000, 0.1))
+	p.SetVolume(30)
+	p.Play(Source{Path: fixture(t, "phrase1.mp3")})
+	if st := p.Status(); st.State != NoOutput || st.QueueLen != 2 || st.Volume != 30 {
+		t.Fatalf("status %+v", st)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if err := p.Wait(ctx); !errors.As(err, &oe) {
+		t.Fatalf("Wait = %v", err)
+	}
+}
+
+func TestOutputNotAnsweringThenRecovering(t *testing.T) {
+	h := hangingOutput{ManualOutput: NewManualOutput(), release: make(chan struct{})}
+	p := New(Options{Output: h})
+	defer p.Close()
+	start := time.Now()
+	for p.Status().State != NoOutput {
+		if time.Since(start) > time.Second {
+			t.Fatal("no NoOutput state within a second")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	errContains(t, p.Status().OutputErr, "not answering")
+	close(h.release)
+	for p.Status().State == NoOutput {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if st := p.Status(); st.State != Stopped || !st.OutputReady {
+		t.Fatalf("status %+v", st)
+	}
+	p.Play(wavFile(t, "a", 1000, 0.1))
+	if !allEqual(h.Pull(100), 0.1) {
+		t.Fatal("no audio after recovery")
+	}
+}
+
+// stuckOutput starts fine and never pulls: a hung device. The player notices.
+type stuckOutput struct{ ManualOutput }
+
+func (s *stuckOutput) Start(beep.Streamer) error { return nil }
+func (s *stuckOutput) paced() bool               { return true }
+
+func TestStuckOutputIsNoticed(t *testing.T) {
+	defer func(d time.Duration) { healthInterval = d }(healthInterval)
+	healthInterval = 20 * time.Millisecond
+	p := New(Options{Output: &stuckOutput{}})
+	defer p.Close()
+	p.Play(wavFile(t, "a", OutputRate, 0.1))
+	for deadline := time.Now().Add(2 * time.Second); p.Status().State != NoOutput; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("state %v", p.Status().State)
+		}
+	}
+	errContains(t, p.Status().OutputErr, "stopped taking samples")
+}
+
+func TestNewOutput(t *testing.T) {
+	for _, name := range []string{"", "auto", "device", "null"} {
+		out, err := NewOutput(name)
+		if err != nil || out == nil {
+			t.Fatalf("%q: %v", name, err)
+		}
+	}
+	if _, err := NewOutput("alsa"); err == nil {
+		t.Fatal("unknown output accepted")
+	}
+}
