@@ -73,7 +73,7 @@ With no API key configured it runs on the built-in relay simulator (demo mode).`
 		newGenerateCmd(g), newBatchCmd(g), newLyricsCmd(g),
 		newTasksCmd(g), newListCmd(g), newShowCmd(g), newRmCmd(g), newFavCmd(g),
 		newExportCmd(g), newImportCmd(g), newQuotaCmd(g), newResumeCmd(g),
-		newPlayCmd(g), newSimCmd(),
+		newPlayCmd(g), newChatCmd(g), newSimCmd(),
 	)
 	return root
 }

@@ -21,7 +21,7 @@ const cliKey = "sk-cli-SECRET-7f1e2d"
 // cliEnv points the CLI at a fresh data folder and a fast in-process simulator.
 func cliEnv(t *testing.T) (*sim.Sim, string) {
 	t.Helper()
-	s, err := sim.Start(sim.Options{Key: cliKey, StageTime: 10 * time.Millisecond, SongSeconds: 4})
+	s, err := sim.Start(sim.Options{Key: cliKey, StageTime: 10 * time.Millisecond, SongSeconds: 4, ChatTick: 10 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,7 +54,7 @@ func TestVersionAndHelp(t *testing.T) {
 		t.Errorf("--version: %d %q", code, out)
 	}
 	code, out, _ = runCLI(t, "", "--help")
-	for _, cmd := range []string{"generate", "batch", "lyrics", "tasks", "list", "show", "rm", "fav", "export", "import", "quota", "resume", "sim"} {
+	for _, cmd := range []string{"generate", "batch", "lyrics", "chat", "play", "tasks", "list", "show", "rm", "fav", "export", "import", "quota", "resume", "sim"} {
 		if !strings.Contains(out, "\n  "+cmd+" ") {
 			t.Errorf("--help does not list %s", cmd)
 		}
@@ -329,5 +329,44 @@ func TestPlayCommand(t *testing.T) {
 	code, _, errs = runCLI(t, "", "play", task.Clips[0].ID, "--audio", "null")
 	if code != 0 {
 		t.Errorf("play by id: %d %s", code, errs)
+	}
+}
+
+func TestChatCommand(t *testing.T) {
+	cliEnv(t)
+	code, out, errs := runCLI(t, "", "chat", "一首关于夏天海边的歌", "--json")
+	if code != 0 {
+		t.Fatalf("chat --json: %d %s", code, errs)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want one JSON clip per line, got:\n%s", out)
+	}
+	for _, l := range lines {
+		var c studio.ClipJSON
+		if err := json.Unmarshal([]byte(l), &c); err != nil || c.ID == "" || c.Status != "complete" || c.LocalPath == "" {
+			t.Fatalf("clip line %q: %v", l, err)
+		}
+		if _, err := os.Stat(c.LocalPath); err != nil {
+			t.Errorf("the chat's song is not in the library: %v", err)
+		}
+	}
+	if !strings.Contains(errs, "歌曲名") {
+		t.Errorf("with --json the streamed text goes to stderr:\n%s", errs)
+	}
+	// Without --json the text streams to stdout, then the songs.
+	code, out, _ = runCLI(t, "", "chat", "rainy jazz", "--model", "suno-v3")
+	if code != 0 || !strings.Contains(out, "版本ID") || !strings.Contains(out, "songs:") {
+		t.Errorf("chat: %d\n%s", code, out)
+	}
+	_, out, _ = runCLI(t, "", "list", "--json")
+	var clips []studio.ClipJSON
+	json.Unmarshal([]byte(out), &clips)
+	if len(clips) != 4 {
+		t.Errorf("%d clips in the library after two chats", len(clips))
+	}
+	code, _, errs = runCLI(t, "", "chat", "sim:fail please")
+	if code != 1 || errs == "" {
+		t.Errorf("a relay error: %d %s", code, errs)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"strings"
@@ -29,7 +30,12 @@ type ChatRequest struct {
 
 // ChatUpdate is delivered for every piece of text as it arrives.
 type ChatUpdate struct {
+	// Delta is the text exactly as the relay sent it (possibly HTML-escaped).
 	Delta string
+	// Shown is the same text HTML-unescaped, for display. An entity split across deltas is
+	// held back until it is whole, so Shown can lag Delta by a few characters; the pieces of
+	// Shown of a whole stream add up to ChatResult.Text.
+	Shown string
 	// Clips is set (a fresh copy) only when the clips found so far changed.
 	Clips    []Clip
 	Progress int
@@ -229,6 +235,7 @@ var errTooLarge = errors.New("reply larger than the limit")
 
 type chatStream struct {
 	parser *ChatParser
+	shown  entityStream
 	on     func(ChatUpdate)
 	model  string
 	id     string
@@ -366,7 +373,7 @@ func (s *chatStream) text(t string) {
 	if s.on == nil {
 		return
 	}
-	u := ChatUpdate{Delta: t}
+	u := ChatUpdate{Delta: t, Shown: s.shown.push(t)}
 	u.Progress, u.Phase = s.parser.Progress()
 	if changed {
 		u.Clips = s.parser.Clips()
@@ -398,8 +405,12 @@ func (s *chatStream) readWhole(r io.Reader, limit int64) error {
 }
 
 func (s *chatStream) result() ChatResult {
-	if s.parser.Close() && s.on != nil {
-		u := ChatUpdate{Clips: s.parser.Clips()}
+	changed := s.parser.Close()
+	if tail := s.shown.flush(); (changed || tail != "") && s.on != nil {
+		u := ChatUpdate{Shown: tail}
+		if changed {
+			u.Clips = s.parser.Clips()
+		}
 		u.Progress, u.Phase = s.parser.Progress()
 		s.on(u)
 	}
@@ -409,4 +420,26 @@ func (s *chatStream) result() ChatResult {
 		res.RelayError = s.parser.Err()
 	}
 	return res
+}
+
+// entityStream unescapes HTML entities in a stream of deltas. Text after the last '&' that
+// could still become an entity ("&am") waits for the next delta.
+type entityStream struct{ pending string }
+
+// maxEntity is longer than any entity relays produce (&#x1F3B5; &hellip;).
+const maxEntity = 12
+
+func (e *entityStream) push(d string) string {
+	s := e.pending + d
+	e.pending = ""
+	if i := strings.LastIndexByte(s, '&'); i >= 0 && len(s)-i < maxEntity && !strings.ContainsAny(s[i:], "; \n\t<") {
+		s, e.pending = s[:i], s[i:]
+	}
+	return html.UnescapeString(s)
+}
+
+func (e *entityStream) flush() string {
+	s := html.UnescapeString(e.pending)
+	e.pending = ""
+	return s
 }

@@ -107,10 +107,11 @@ func TestChatStreamOneRunePerEvent(t *testing.T) {
 		}
 		streamRunes(w, chatSong, true)
 	})
-	var deltas strings.Builder
+	var deltas, shown strings.Builder
 	var sawClips bool
 	res, err := c.Chat(context.Background(), ChatRequest{Prompt: "周末"}, func(u ChatUpdate) {
 		deltas.WriteString(u.Delta)
+		shown.WriteString(u.Shown)
 		if len(u.Clips) > 0 {
 			sawClips = true
 		}
@@ -120,6 +121,9 @@ func TestChatStreamOneRunePerEvent(t *testing.T) {
 	}
 	if deltas.String() != chatSong {
 		t.Errorf("deltas reassembled wrongly:\n%q", deltas.String())
+	}
+	if shown.String() != res.Text {
+		t.Errorf("the shown pieces do not add up to the unescaped text:\n%q\n%q", shown.String(), res.Text)
 	}
 	if !res.Done || res.Model != "chirp-v3-5" {
 		t.Errorf("done=%v model=%q", res.Done, res.Model)
@@ -302,5 +306,21 @@ func TestChatSSEWithoutContentType(t *testing.T) {
 	res, err := c.Chat(context.Background(), ChatRequest{Prompt: "x"}, nil)
 	if err != nil || res.Text != "ab" || !res.Done {
 		t.Fatalf("res=%+v err=%v", res, err)
+	}
+}
+
+func TestEntityStream(t *testing.T) {
+	var e entityStream
+	var out strings.Builder
+	for _, d := range []string{"Rock ", "&", "am", "p;", " Roll &#3", "9;s & more &", "lt;3"} {
+		out.WriteString(e.push(d))
+	}
+	out.WriteString(e.flush())
+	if got := out.String(); got != "Rock & Roll 's & more <3" {
+		t.Errorf("got %q", got)
+	}
+	e = entityStream{}
+	if got := e.push("AT&T") + e.flush(); got != "AT&T" {
+		t.Errorf("a bare ampersand: %q", got)
 	}
 }

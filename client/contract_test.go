@@ -930,3 +930,27 @@ func TestContractChatDialectOps(t *testing.T) {
 		t.Fatalf("chat clips in a batch: %+v", tasks)
 	}
 }
+
+func TestContractFetchClipsByFeed(t *testing.T) {
+	s, err := sim.Start(sim.Options{StageTime: 0, SongSeconds: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	c, _ := client.New(client.Profile{Name: "sim", BaseURL: s.URL(), APIKey: "sk-x"})
+	res, err := c.Chat(context.Background(), client.ChatRequest{Prompt: "feed me"}, nil)
+	if err != nil || len(res.Clips) != 2 {
+		t.Fatalf("chat: %+v %v", res.Clips, err)
+	}
+	ids := []string{res.Clips[0].ID, res.Clips[1].ID}
+	clips, err := c.FetchClips(context.Background(), ids)
+	if err != nil || len(clips) != 2 || clips[0].ID != ids[0] || clips[0].Status != client.ClipComplete || clips[0].AudioURL == "" {
+		t.Fatalf("feed: %+v %v", clips, err)
+	}
+	stock, _ := sim.Start(sim.Options{RejectExtended: true})
+	defer stock.Close()
+	sc, _ := client.New(client.Profile{Name: "stock", BaseURL: stock.URL(), APIKey: "sk-x"})
+	if _, err := sc.FetchClips(context.Background(), ids); !errors.Is(err, client.ErrUnsupported) {
+		t.Errorf("stock new-api feed: %v", err)
+	}
+}

@@ -17,6 +17,7 @@ const (
 	OpSubmitLyrics  Op = "submit lyrics"
 	OpFetchTask     Op = "fetch task"
 	OpFetchTasks    Op = "fetch tasks"
+	OpFetchClips    Op = "fetch clips"
 	OpConcat        Op = "concat"
 	OpUpload        Op = "upload"
 	OpStems         Op = "stems"
@@ -31,13 +32,13 @@ const (
 // support lists what each dialect offers. Music modes beyond inspiration/custom/continue exist
 // only on the task dialect, and even there only on relays that extend stock new-api (9.18).
 var support = map[Dialect]map[Op]bool{
-	DialectTask: {OpSubmitMusic: true, OpSubmitLyrics: true, OpFetchTask: true, OpFetchTasks: true,
+	DialectTask: {OpSubmitMusic: true, OpSubmitLyrics: true, OpFetchTask: true, OpFetchTasks: true, OpFetchClips: true,
 		OpConcat: true, OpUpload: true, OpStems: true, OpTiming: true, OpWAV: true, OpMP4: true,
 		OpCreatePersona: true, OpBilling: true, OpChat: true},
 	DialectGoAmz: {OpSubmitMusic: true, OpSubmitLyrics: true, OpFetchTask: true, OpBilling: true, OpChat: true},
 	// Chat relays create through the chat endpoint; many (apicore, gpt.ge) also answer task
 	// fetches for the clips the chat made, which lets the tracker follow them.
-	DialectChat: {OpFetchTask: true, OpFetchTasks: true, OpBilling: true, OpChat: true},
+	DialectChat: {OpFetchTask: true, OpFetchTasks: true, OpFetchClips: true, OpBilling: true, OpChat: true},
 }
 
 // Supports reports whether the profile's dialect offers op. A true answer is a promise of the
@@ -336,6 +337,29 @@ func (c *Client) FetchTasks(ctx context.Context, ids []string) ([]Task, error) {
 			idempotent: true, extended: true}, decode(&tasks))
 	}
 	return tasks, err
+}
+
+// FetchClips reads clips by id through the raw feed passthrough (GET /suno/feed/{ids}), which
+// is how clips made by a chat can be followed after the stream ended. Relays without the feed
+// answer unsupported.
+func (c *Client) FetchClips(ctx context.Context, ids []string) ([]Clip, error) {
+	if !c.Supports(OpFetchClips) {
+		return nil, c.unsupported(OpFetchClips)
+	}
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	escaped := make([]string, len(ids))
+	for i, id := range ids {
+		escaped[i] = url.PathEscape(id)
+	}
+	var clips []Clip
+	err := c.rawCall(ctx, call{op: string(OpFetchClips), method: "GET", path: "/suno/feed/" + strings.Join(escaped, ","),
+		idempotent: true, extended: true}, func(d json.RawMessage) (err error) {
+		clips, err = decodeClips(d)
+		return err
+	})
+	return clips, err
 }
 
 // Concat joins an extended clip and its ancestors into one song (3.2).

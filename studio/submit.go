@@ -18,7 +18,8 @@ import (
 type Request struct {
 	Kind   client.Kind          `json:"kind"`
 	Music  *client.MusicRequest `json:"music,omitempty"`
-	Prompt string               `json:"prompt,omitempty"` // lyrics prompt
+	Prompt string               `json:"prompt,omitempty"` // lyrics or chat prompt
+	Model  string               `json:"model,omitempty"`  // chat model
 	ClipID string               `json:"clip_id,omitempty"`
 	Infill bool                 `json:"infill,omitempty"`
 }

@@ -160,14 +160,18 @@ func (t *tracker) tick(ctx context.Context) {
 	if len(due) == 0 {
 		return
 	}
-	if t.e.cl.SupportsBatch() {
-		t.pollBatch(ctx)
-	} else {
-		for _, tr := range due {
-			if ctx.Err() != nil {
-				return
-			}
+	batch := t.e.cl.SupportsBatch()
+	batched := false
+	for _, tr := range due {
+		if ctx.Err() != nil {
+			return
+		}
+		switch {
+		case tr.kind == client.KindChat || !batch:
 			t.pollOne(ctx, tr)
+		case !batched:
+			t.pollBatch(ctx) // one request covers every pending relay task
+			batched = true
 		}
 	}
 }
@@ -176,8 +180,10 @@ func (t *tracker) tick(ctx context.Context) {
 func (t *tracker) pollBatch(ctx context.Context) {
 	t.mu.Lock()
 	ids := make([]string, 0, len(t.pending))
-	for id := range t.pending {
-		ids = append(ids, id)
+	for id, tr := range t.pending {
+		if tr.kind != client.KindChat { // chats have no relay task id; pollChat follows them
+			ids = append(ids, id)
+		}
 	}
 	t.mu.Unlock()
 	changed := false
@@ -209,6 +215,9 @@ func (t *tracker) pollBatch(ctx context.Context) {
 		t.batchInterval = min(t.batchInterval*2, t.e.o.PollMax)
 	}
 	for _, tr := range t.pending {
+		if tr.kind == client.KindChat {
+			continue
+		}
 		tr.next = now.Add(t.batchInterval)
 		if failure == nil && !seen[tr.id] {
 			tr.misses++
@@ -232,9 +241,19 @@ func (t *tracker) pollBatch(ctx context.Context) {
 
 // pollOne fetches one task (GoAmz, or a task the batch keeps omitting).
 func (t *tracker) pollOne(ctx context.Context, tr *tracked) {
-	rt, err := t.e.cl.FetchTask(ctx, tr.id, tr.kind)
+	var rt client.Task
+	var err error
+	if tr.kind == client.KindChat {
+		rt, err = t.pollChat(ctx, tr)
+	} else {
+		rt, err = t.e.cl.FetchTask(ctx, tr.id, tr.kind)
+	}
 	now := t.e.now()
 	if err != nil {
+		if tr.kind == client.KindChat && errors.Is(err, client.ErrUnsupported) {
+			t.fail(tr.id, errNoFeed.Error())
+			return
+		}
 		if errors.Is(err, client.ErrNotFound) {
 			t.fail(tr.id, "the relay does not know this task (tasks are visible only to the key that created them); re-check it later or resubmit")
 			return
