@@ -65,6 +65,9 @@ With no API key configured it runs on the built-in relay simulator (demo mode).`
 	root.SetVersionTemplate("sunostudio {{.Version}}\n")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	g := &globals{}
+	root.Args = exactArgs(0)
+	root.RunE = func(cmd *cobra.Command, args []string) error { return runTUI(cmd, g) }
+	addTUIFlags(root)
 	pf := root.PersistentFlags()
 	pf.StringVar(&g.dataDir, "data-dir", "", "keep config, library, songs and logs in this folder (or set $SUNOSTUDIO_HOME)")
 	pf.StringVar(&g.profile, "profile", "", "relay profile from config.toml (or set $SUNOSTUDIO_PROFILE)")

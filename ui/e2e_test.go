@@ -1,0 +1,152 @@
+package ui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTmuxEndToEnd runs the real sunostudio binary in a tmux session (a real terminal) on
+// the built-in simulator with the null audio output: start, type a description, submit,
+// watch the task finish, find the clips in the library, play one, open the help, quit. Each
+// step waits for the screen to show its result (polling capture-pane, never sleeping blindly).
+//
+// It needs tmux (Debian: apt-get install tmux); without it the test is skipped.
+// SUNOSTUDIO_E2E_BIN runs a prebuilt binary instead of building one.
+func TestTmuxEndToEnd(t *testing.T) {
+	tmux, err := exec.LookPath("tmux")
+	if err != nil {
+		t.Skip("tmux is not installed (apt-get install tmux)")
+	}
+	bin := os.Getenv("SUNOSTUDIO_E2E_BIN")
+	if bin == "" {
+		bin = filepath.Join(t.TempDir(), "sunostudio")
+		build := exec.Command("go", "build", "-o", bin, ".")
+		build.Dir = ".." // the module root: package main
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("build: %v\n%s", err, out)
+		}
+	}
+
+	data := t.TempDir()
+	sock := fmt.Sprintf("sunostudio-e2e-%d", os.Getpid())
+	session := "e2e"
+	tm := func(args ...string) (string, error) {
+		out, err := exec.Command(tmux, append([]string{"-L", sock, "-u"}, args...)...).CombinedOutput()
+		return string(out), err
+	}
+	t.Cleanup(func() { tm("kill-server") })
+
+	exitFile := filepath.Join(data, "exit-code")
+	// The shell records the exit code, so a crash is told apart from a clean quit.
+	script := fmt.Sprintf("cd %q && SUNOSTUDIO_POLL_INTERVAL=200ms LANG=C.UTF-8 %q --data-dir %q --audio null; echo $? > %q",
+		data, bin, data, exitFile)
+	env := []string{"new-session", "-d", "-s", session, "-x", "120", "-y", "40", "sh", "-c", script}
+	if out, err := tm(env...); err != nil {
+		t.Fatalf("tmux new-session: %v\n%s", err, out)
+	}
+	screen := func() string {
+		out, _ := tm("capture-pane", "-t", session, "-p")
+		return out
+	}
+	waitFor := func(step string, d time.Duration, ok func(string) bool) string {
+		t.Helper()
+		var s string
+		for deadline := time.Now().Add(d); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+			if s = screen(); ok(s) {
+				return s
+			}
+		}
+		t.Fatalf("%s: the screen never got there; last screen:\n%s\nlog:\n%s", step, s, tail(filepath.Join(data, "logs", "sunostudio.log")))
+		return s
+	}
+	has := func(parts ...string) func(string) bool {
+		return func(s string) bool {
+			for _, p := range parts {
+				if !strings.Contains(s, p) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	keys := func(k ...string) {
+		t.Helper()
+		if out, err := tm(append([]string{"send-keys", "-t", session}, k...)...); err != nil {
+			t.Fatalf("send-keys %v: %v %s", k, err, out)
+		}
+	}
+
+	// 1. Start: demo mode, focus in the description field.
+	waitFor("start", 20*time.Second, has("DEMO", "1 Create", "4 Library", "› Description"))
+
+	// 2. Type a description (Chinese too) and submit with ctrl+s.
+	keys("-l", "a summer song about the sea 夏天")
+	waitFor("type", 5*time.Second, has("sea 夏天"))
+	keys("C-s")
+	waitFor("submit", 15*time.Second, has("submitted: task"))
+
+	// 3. The task finishes and its clips are downloaded into the library.
+	s := waitFor("task finishes", 90*time.Second, func(s string) bool {
+		return strings.Contains(s, "succeeded") && strings.Count(s, "✓ in library") == 2
+	})
+	if !strings.Contains(s, "2 clips") {
+		t.Fatalf("library does not list the two clips:\n%s", s)
+	}
+
+	// 4. To the library with tab (Lyrics, Tasks, Library), then play the selected clip. Tab
+	// works from inside a text field; esc followed at once by 4 would reach the program as
+	// alt+4, as in any terminal.
+	keys("Tab", "Tab", "Tab")
+	waitFor("library", 5*time.Second, func(s string) bool {
+		return !strings.Contains(s, "› Description") && strings.Contains(s, "│ ›   ")
+	})
+	keys("Enter")
+	waitFor("play", 15*time.Second, func(s string) bool {
+		return strings.Contains(s, "playing · vol") && strings.Contains(s, "▶ ")
+	})
+
+	// 5. Help overlay with the bindings, closed by esc.
+	keys("?")
+	waitFor("help", 5*time.Second, has("Keys", "play_pause", "write_lyrics"))
+	keys("Escape")
+	waitFor("help closed", 5*time.Second, func(s string) bool { return !strings.Contains(s, "write_lyrics") })
+
+	// 6. Quit (nothing pending any more, so no question) and check the exit code.
+	keys("q")
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if b, err := os.ReadFile(exitFile); err == nil && strings.TrimSpace(string(b)) != "" {
+			if code := strings.TrimSpace(string(b)); code != "0" {
+				t.Fatalf("sunostudio exited with %s\nlog:\n%s", code, tail(filepath.Join(data, "logs", "sunostudio.log")))
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("sunostudio did not quit; screen:\n%s", screen())
+		}
+	}
+	// Nothing from the audio library or Go's runtime reached the terminal: stderr went to
+	// the log while the studio ran.
+	if runtime.GOOS == "linux" {
+		if log := tail(filepath.Join(data, "logs", "sunostudio.log")); strings.Contains(log, "panic") {
+			t.Fatalf("panic in the log:\n%s", log)
+		}
+	}
+}
+
+func tail(path string) string {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "(" + err.Error() + ")"
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) > 30 {
+		lines = lines[len(lines)-30:]
+	}
+	return strings.Join(lines, "\n")
+}

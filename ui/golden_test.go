@@ -1,0 +1,230 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"sunostudio/player"
+	"sunostudio/store"
+	"sunostudio/studio"
+)
+
+// Golden tests render the whole screen at fixed sizes and compare it, without colours, to
+// testdata/*.golden (go test ./ui -run Golden -update rewrites them). The clock, the time
+// zone and the theme are fixed; TestStyledOutputHasColour checks the colours separately.
+
+var goldenSizes = []struct{ w, h int }{{80, 24}, {120, 40}, {30, 10}}
+
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name+".golden")
+	if updating() {
+		writeFile(t, path, got)
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./ui -run Golden -update to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs from the golden file (rerun with -update if the change is intended)\n--- got:\n%s\n--- want:\n%s", path, got, want)
+	}
+}
+
+// checkFrame asserts the invariants every frame keeps: exactly h lines of exactly w cells.
+func checkFrame(t *testing.T, screen string, w, h int) {
+	t.Helper()
+	lines := strings.Split(screen, "\n")
+	if len(lines) != h {
+		t.Fatalf("%d lines, want %d", len(lines), h)
+	}
+	for i, l := range lines {
+		if got := ansi.StringWidth(l); got != w {
+			t.Fatalf("line %d is %d cells wide, want %d: %q", i, got, w, l)
+		}
+	}
+}
+
+func goldenEnv(t *testing.T) *env {
+	e := newEnv(t, seedStudio)
+	e.load()
+	return e
+}
+
+func TestGoldenPanes(t *testing.T) {
+	setups := map[string]func(e *env){
+		"create": func(e *env) {
+			e.typeText("一首关于夏天的歌 a summer song 🌊")
+		},
+		"create_custom": func(e *env) {
+			e.key("ctrl+t") // the title and tags come back from the saved draft
+			e.typeText(" 🌊")
+			e.key("down")
+			e.typeText(", 国风")
+		},
+		"lyrics": func(e *env) {
+			e.key("tab")
+		},
+		"tasks": func(e *env) {
+			e.key("tab", "tab")
+		},
+		"library": func(e *env) {
+			e.key("esc", "4", "j")
+		},
+		"library_filter": func(e *env) {
+			e.key("esc", "4", "/")
+			e.typeText("夏")
+		},
+		"details": func(e *env) {
+			e.key("esc", "4", "G", "i")
+		},
+		"help": func(e *env) {
+			e.key("esc", "?")
+		},
+		"noaudio": func(e *env) {
+			st := player.Status{State: player.NoOutput, Volume: 100, Index: -1,
+				OutputErr: &player.OutputError{Output: "device", Reason: `ALSA error at snd_pcm_open: "default": No such file or directory`,
+					Hint: "install pipewire-alsa or pulseaudio-alsa / check ~/.asoundrc; --audio null plays silently"}}
+			e.send(playerMsg{ev: player.Event{Kind: player.EventState, State: player.NoOutput}, st: &st})
+		},
+		"playing": func(e *env) {
+			st := player.Status{State: player.Playing, Volume: 80, QueueLen: 3, Repeat: player.RepeatAll, Index: 0,
+				Track:    player.Source{ID: "clip-a1", Title: "夏日海风 🌊 Summer Breeze"},
+				Position: 83 * time.Second, Duration: 183 * time.Second, Buffered: 150 * time.Second}
+			e.send(playerMsg{ev: player.Event{Gen: 1, Kind: player.EventTrackChanged, State: player.Playing}, st: &st})
+		},
+	}
+	for name, setup := range setups {
+		for _, sz := range goldenSizes {
+			t.Run(fmt.Sprintf("%s_%dx%d", name, sz.w, sz.h), func(t *testing.T) {
+				e := goldenEnv(t)
+				e.size(sz.w, sz.h)
+				setup(e)
+				got := e.screen()
+				checkFrame(t, got, sz.w, sz.h)
+				golden(t, fmt.Sprintf("%s_%dx%d", name, sz.w, sz.h), got)
+			})
+		}
+	}
+}
+
+// TestStyledOutputHasColour: the goldens compare text only, so one test looks at the styles:
+// the focused border and the DEMO badge carry colour, and NO_COLOR leaves none but keeps
+// emphasis (reverse video for the selection).
+func TestStyledOutputHasColour(t *testing.T) {
+	e := goldenEnv(t)
+	e.size(120, 40)
+	out := e.m.View().Content
+	if !strings.Contains(out, "\x1b[") || !(strings.Contains(out, "38;5;") || strings.Contains(out, "[9") || strings.Contains(out, ";9") || strings.Contains(out, "[3")) {
+		t.Fatalf("no colour in the styled frame")
+	}
+	nc := newEnv(t, seedStudio, func(o *Options) { o.NoColor = true })
+	nc.load()
+	nc.size(120, 40)
+	nc.key("esc", "4")
+	out = nc.m.View().Content
+	if colour := findColour(out); colour != "" {
+		t.Fatalf("NO_COLOR frame has a colour sequence %q", colour)
+	}
+	if !strings.Contains(out, "\x1b[7") && !strings.Contains(out, ";7m") && !strings.Contains(out, ";7;") {
+		t.Fatalf("NO_COLOR selection is not reverse video")
+	}
+}
+
+// findColour returns the first SGR sequence in s that sets a foreground or background colour.
+func findColour(s string) string {
+	for {
+		i := strings.Index(s, "\x1b[")
+		if i < 0 {
+			return ""
+		}
+		s = s[i+2:]
+		j := strings.IndexByte(s, 'm')
+		if j < 0 {
+			return ""
+		}
+		params := s[:j]
+		if strings.ContainsAny(params, "ABCDHJK") {
+			continue
+		}
+		for _, p := range strings.Split(params, ";") {
+			switch {
+			case len(p) == 2 && (p[0] == '3' || p[0] == '4') && p[1] >= '0' && p[1] <= '8',
+				len(p) == 2 && p[0] == '9', len(p) == 3 && p[:2] == "10":
+				return "\\x1b[" + params + "m"
+			}
+		}
+	}
+}
+
+// TestRelayTextIsSanitised: a title with OSC 52 (write the clipboard) and a cursor move, and
+// lyrics with a screen clear, never reach the terminal, in the list, the tasks and the details.
+func TestRelayTextIsSanitised(t *testing.T) {
+	evil := "Evil\x1b]52;c;aGVsbG8=\x07 Song\x1b[2J\x1b[10;10H moved\x9b31m"
+	e := newEnv(t, func(e *env) {
+		seedStudio(e)
+		c := clipFixture("clip-evil", evil)
+		c.Lyrics = "line one\x1b]0;pwned\x07\n\x1b[2Jline two"
+		c.Tags = "tag\x1b[31mred"
+		mustPut(e.t, e.st.PutClip(c))
+	})
+	e.load()
+	e.size(120, 40)
+	e.key("esc", "4")
+	for _, stage := range []string{"list", "details"} {
+		if stage == "details" {
+			e.m.lib.selectID("clip-evil")
+			e.key("i")
+		}
+		out := e.m.View().Content
+		for _, bad := range []string{"\x1b]", "\x07", "\x1b[2J", "\x1b[10;10H", "\u009b"} {
+			if strings.Contains(out, bad) {
+				t.Fatalf("%s: %q reached the terminal", stage, bad)
+			}
+		}
+		if !utf8.ValidString(out) {
+			t.Fatalf("%s: invalid UTF-8 (a raw C1 byte?) reached the terminal", stage)
+		}
+		if !strings.Contains(ansi.Strip(out), "Evil") {
+			t.Fatalf("%s: the sanitised title is not shown:\n%s", stage, ansi.Strip(out))
+		}
+	}
+	// Error text from the relay, in the status line and in Tasks.
+	e.send(engineMsg{ev: engineProblem("relay said \x1b]52;c;Zm9v\x07 no")})
+	if strings.Contains(e.m.View().Content, "\x1b]52") {
+		t.Fatal("OSC 52 in a problem reached the terminal")
+	}
+}
+
+func TestTooSmall(t *testing.T) {
+	e := goldenEnv(t)
+	for _, sz := range []struct{ w, h int }{{30, 10}, {20, 5}, {59, 24}, {80, 15}} {
+		e.size(sz.w, sz.h)
+		got := e.screen()
+		checkFrame(t, got, sz.w, sz.h)
+		if !strings.Contains(strings.Join(strings.Fields(got), " "), "enlarge") {
+			t.Errorf("%dx%d: no enlarge message:\n%s", sz.w, sz.h, got)
+		}
+	}
+	e.size(60, 16)
+	if strings.Contains(e.screen(), "enlarge") {
+		t.Error("60x16 is the minimum and should be drawn")
+	}
+}
+
+func clipFixture(id, title string) *store.Clip {
+	return &store.Clip{ID: id, TaskID: "task-x", Title: title, Status: store.ClipComplete, Model: "chirp-v4",
+		Duration: 60, CreatedAt: t0.Add(-time.Minute)}
+}
+
+func engineProblem(s string) studio.Event {
+	return studio.Event{Kind: studio.Problem, Err: errors.New(s)}
+}

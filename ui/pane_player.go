@@ -1,0 +1,164 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"sunostudio/player"
+	"sunostudio/themes"
+)
+
+// playerPane is the player bar: two lines at the bottom of the screen.
+type playerPane struct {
+	st  player.Status
+	has bool // a status arrived
+	// gen is the newest play generation seen; events from older ones are dropped.
+	gen uint64
+	// The progress bar's place on the screen, for click-to-seek: columns [barX, barX+barW) of
+	// the bar's line.
+	barX, barW int
+	// Volume persistence: only a change the user made with the volume keys is saved (a
+	// status read at start shows the player's default, not the user's choice).
+	savedVolume   int
+	volumeChanged bool
+	lastErr       string
+}
+
+// apply takes a player event (and the status read with it); it reports whether anything
+// visible changed and the event was current.
+func (p *playerPane) apply(ev player.Event, st *player.Status) (changed bool) {
+	if ev.Gen < p.gen {
+		return false // stale: from a track that is no longer current
+	}
+	p.gen = ev.Gen
+	before := p.signature()
+	if st != nil {
+		p.st, p.has = *st, true
+	} else {
+		p.st.Position, p.st.Duration, p.st.Buffered = ev.Position, ev.Duration, ev.Buffered
+		if ev.Kind != player.EventPosition {
+			p.st.State = ev.State
+		}
+		p.has = true
+	}
+	if ev.Kind == player.EventError && ev.Err != nil {
+		p.lastErr = ev.Err.Error()
+	}
+	return p.signature() != before || ev.Kind == player.EventError
+}
+
+// signature is what the bar shows, at the bar's resolution: a position event that does not
+// move the shown second changes nothing and causes no render.
+func (p *playerPane) signature() string {
+	s := p.st
+	return fmt.Sprintf("%d|%s|%d|%d|%d|%v|%d|%v|%d|%v|%s|%d", s.State, s.Track.ID, s.Position/time.Second,
+		s.Duration/time.Second, s.Volume, s.Muted, s.Repeat, s.Shuffle, s.QueueLen, s.OutputErr != nil,
+		p.lastErr, s.Position*200/max(1, s.Duration))
+}
+
+func stateIcon(s player.State) string {
+	switch s {
+	case player.Playing:
+		return "▶"
+	case player.Paused:
+		return "‖"
+	case player.Loading, player.Buffering:
+		return "…"
+	case player.NoOutput:
+		return "✗"
+	}
+	return "■"
+}
+
+// view renders the two lines; x0 is the pane's left column on screen (for the bar's place).
+func (p *playerPane) view(st *themes.Styles, w int, x0 int) []string {
+	s := p.st
+	title := line(s.Track.Title)
+	if title == "" && s.Track.ID != "" {
+		title = s.Track.ID
+	}
+	var top string
+	if !p.has || title == "" {
+		top = st.Muted.Render("■ Nothing playing: pick a song in the Library.")
+		p.barW = 0
+	} else {
+		icon := stateIcon(s.State)
+		pos, dur := clock(s.Position), clock(s.Duration)
+		if s.Duration <= 0 {
+			dur = "-:--"
+		}
+		titleW := min(max(10, w*2/5), width(title)+1)
+		left := st.Accent.Render(icon) + " " + st.Bold.Render(fit(title, titleW))
+		leftW := 2 + titleW
+		barW := w - leftW - len(pos) - len(dur) - 4
+		if barW < 6 {
+			barW = 0
+		}
+		bar := ""
+		if barW > 0 {
+			bar = " " + p.bar(st, barW) + " "
+		}
+		p.barX, p.barW = x0+leftW+1+len(pos)+1, barW
+		top = left + " " + st.Muted.Render(pos) + bar + st.Muted.Render(dur)
+	}
+	return []string{fit(top, w), fit(p.infoLine(st, w), w)}
+}
+
+// bar draws position and buffered audio: ━ played, ─ buffered, · not arrived yet.
+func (p *playerPane) bar(st *themes.Styles, w int) string {
+	s := p.st
+	if s.Duration <= 0 {
+		return st.BarEmpty.Render(strings.Repeat("─", w))
+	}
+	played := int(int64(w) * int64(s.Position) / int64(s.Duration))
+	buf := int(int64(w) * int64(s.Buffered) / int64(s.Duration))
+	played = max(0, min(w, played))
+	buf = max(played, min(w, buf))
+	return st.BarFull.Render(strings.Repeat("━", played)) +
+		st.BarEmpty.Render(strings.Repeat("─", buf-played)) +
+		st.Muted.Render(strings.Repeat("·", w-buf))
+}
+
+func (p *playerPane) infoLine(st *themes.Styles, w int) string {
+	s := p.st
+	var oe *player.OutputError
+	if s.State == player.NoOutput || s.OutputErr != nil {
+		msg := "no audio output"
+		if errors.As(s.OutputErr, &oe) {
+			msg += ": " + line(oe.Reason)
+			if oe.Hint != "" {
+				msg += " — " + line(oe.Hint)
+			}
+		} else if s.OutputErr != nil {
+			msg += ": " + line(s.OutputErr.Error())
+		}
+		return st.BadgeError.Render(" NO AUDIO ") + " " + st.Warn.Render(trunc(msg, w-11))
+	}
+	vol := fmt.Sprintf("vol %d%%", s.Volume)
+	if s.Muted {
+		vol = "muted"
+	}
+	parts := []string{s.State.String(), vol, "queue " + fmt.Sprint(s.QueueLen), "repeat " + s.Repeat.String()}
+	if s.Shuffle {
+		parts = append(parts, "shuffle")
+	}
+	if !p.has {
+		parts = []string{"stopped", "queue 0"}
+	}
+	left := st.Muted.Render(strings.Join(parts, " · "))
+	if p.lastErr != "" && s.State != player.Playing {
+		return spread(left, " "+st.Error.Render(trunc(line(p.lastErr), w/2)), w)
+	}
+	return left
+}
+
+// seekAt converts a click at screen column x on the bar into a position.
+func (p *playerPane) seekAt(x int) (time.Duration, bool) {
+	if p.barW <= 0 || x < p.barX || x >= p.barX+p.barW || p.st.Duration <= 0 {
+		return 0, false
+	}
+	frac := (float64(x-p.barX) + 0.5) / float64(p.barW)
+	return time.Duration(frac * float64(p.st.Duration)), true
+}

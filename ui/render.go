@@ -1,0 +1,148 @@
+package ui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// render draws the whole screen. It is called only when something changed (see View).
+func (m *Model) render() string {
+	if m.w <= 0 || m.h <= 0 {
+		return ""
+	}
+	if m.lay.tooSmall {
+		return m.tooSmallView()
+	}
+	type seg struct {
+		x int
+		s string
+	}
+	rows := make([][]seg, m.h)
+	put := func(r rect, lines []string) {
+		for i, l := range lines {
+			if y := r.y + i; y >= 0 && y < m.h && i < r.h {
+				rows[y] = append(rows[y], seg{r.x, l})
+			}
+		}
+	}
+	if m.lay.compact {
+		put(m.lay.tabs, []string{m.tabsLine()})
+	}
+	for id := paneID(0); id < numPanes; id++ {
+		if m.visible(id) {
+			put(m.lay.panes[id], m.paneView(id, m.lay.panes[id]))
+		}
+	}
+	put(m.lay.player, m.plr.view(&m.sty, m.w, m.lay.player.x))
+	put(m.lay.status, []string{m.statusLine(m.w)})
+	screen := make([]string, m.h)
+	for y, segs := range rows {
+		sort.Slice(segs, func(i, j int) bool { return segs[i].x < segs[j].x })
+		var b strings.Builder
+		col := 0
+		for _, s := range segs {
+			if s.x > col {
+				b.WriteString(strings.Repeat(" ", s.x-col))
+				col = s.x
+			}
+			b.WriteString(s.s)
+			col += width(s.s)
+		}
+		if col < m.w {
+			b.WriteString(strings.Repeat(" ", m.w-col))
+		}
+		screen[y] = b.String()
+	}
+	screen = m.renderOverlay(screen)
+	return strings.Join(screen, "\n")
+}
+
+// bodySize is the inside of a pane's frame: the border and a column of padding on each side,
+// and the help line at the bottom (left out of very short panes).
+func bodySize(r rect) (w, h int) {
+	if r.h < 6 {
+		return r.w - 4, max(0, r.h-2)
+	}
+	return r.w - 4, r.h - 3
+}
+
+func (m *Model) paneView(id paneID, r rect) []string {
+	focused := m.focus == id
+	w, bodyH := bodySize(r)
+	withHelp := r.h >= 6
+	var body []string
+	var info string
+	var acts []Action
+	title := fmt.Sprintf("%d %s", int(id)+1, paneNames[id])
+	switch id {
+	case paneCreate:
+		body = m.create.view(&m.sty, w, bodyH, focused, m.lyrics.value())
+		info = "inspiration"
+		if m.create.custom {
+			info = "custom"
+		}
+		acts = m.create.help()
+	case paneLyrics:
+		body = m.lyrics.view(&m.sty, w, bodyH, m.create.model())
+		acts = m.lyrics.help()
+		if m.lyrics.saved.Text != "" && !m.draftChanged() {
+			info = "draft saved"
+		}
+	case paneTasks:
+		body = m.tasks.view(&m.sty, w, bodyH, m.now(), focused)
+		info = m.tasks.header()
+		acts = m.tasks.help()
+	case paneLibrary:
+		body = m.lib.view(&m.sty, w, bodyH, m.loc, focused, m.plr.st.Track.ID)
+		acts = m.lib.help()
+	}
+	help := ""
+	if withHelp {
+		help = m.helpLine(acts, w)
+	}
+	return frame(&m.sty, title, info, body, help, r.w, r.h, focused)
+}
+
+// tabsLine is the compact layout's pane switcher.
+func (m *Model) tabsLine() string {
+	var b strings.Builder
+	used := 0
+	for id := paneID(0); id < numPanes; id++ {
+		t := fmt.Sprintf(" %d %s ", int(id)+1, paneNames[id])
+		style := m.sty.Tab
+		if id == m.focus {
+			style = m.sty.TabActive
+		}
+		b.WriteString(style.Render(t))
+		used += width(t)
+	}
+	hk, _ := m.keys.short(ActNextPane)
+	hh, _ := m.keys.short(ActHelp)
+	right := m.sty.Muted.Render(hk + " next pane · " + hh + " help")
+	return spread(b.String(), " "+right, m.w)
+}
+
+func (m *Model) tooSmallView() string {
+	msg := []string{
+		"sunostudio",
+		"",
+		fmt.Sprintf("The window is %dx%d.", m.w, m.h),
+		fmt.Sprintf("Please enlarge it to at least %dx%d.", minW, minH),
+		"",
+		"ctrl+c quits.",
+	}
+	var lines []string
+	for _, l := range msg {
+		for _, wl := range wrap(l, m.w) {
+			lines = append(lines, center(wl, m.w))
+		}
+	}
+	top := max(0, (m.h-len(lines))/2)
+	out := make([]string, 0, m.h)
+	for i := 0; i < top; i++ {
+		out = append(out, strings.Repeat(" ", m.w))
+	}
+	out = append(out, lines...)
+	return strings.Join(padLines(out, m.w, m.h), "\n")
+}
