@@ -38,6 +38,13 @@ func (s *Store) PutClip(c *Clip) error {
 // PutTaskAndClips writes a task and its clips in one transaction: the tracker never leaves a
 // task that says "succeeded" without the clips it made.
 func (s *Store) PutTaskAndClips(t *Task, clips []*Clip) error {
+	if err := validateTaskAndClips(t, clips); err != nil {
+		return err
+	}
+	return s.putTaskAndClips("", t, clips)
+}
+
+func validateTaskAndClips(t *Task, clips []*Clip) error {
 	if t == nil {
 		return fmt.Errorf("%w: nil task", ErrInvalid)
 	}
@@ -52,26 +59,15 @@ func (s *Store) PutTaskAndClips(t *Task, clips []*Clip) error {
 			return err
 		}
 	}
-	return s.putTaskAndClips("", t, clips)
+	return nil
 }
 
 // ReplaceTask writes t (and clips) and deletes the task oldID in one transaction. The engine
 // records a submit intent before it asks the relay, then swaps it for the relay's task, so a
 // crash at any moment leaves exactly one of the two.
 func (s *Store) ReplaceTask(oldID string, t *Task, clips []*Clip) error {
-	if t == nil {
-		return fmt.Errorf("%w: nil task", ErrInvalid)
-	}
-	if err := validateTask(t); err != nil {
+	if err := validateTaskAndClips(t, clips); err != nil {
 		return err
-	}
-	for _, c := range clips {
-		if c == nil {
-			return fmt.Errorf("%w: nil clip", ErrInvalid)
-		}
-		if err := validateClip(c); err != nil {
-			return err
-		}
 	}
 	return s.putTaskAndClips(oldID, t, clips)
 }
