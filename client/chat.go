@@ -271,6 +271,11 @@ func (s *chatStream) chunk(data string) {
 	if s.fastChunk(data) || s.json([]byte(data)) {
 		return
 	}
+	if strings.HasPrefix(data, "{") && !json.Valid([]byte(data)) && !strings.Contains(data, "\n") {
+		// Half of a JSON chunk: the connection closed mid-event. Showing it would put raw JSON
+		// in the transcript; the missing text is reported by the early-end error instead.
+		return
+	}
 	if strings.Contains(data, "\n") {
 		all := true
 		for _, line := range strings.Split(data, "\n") {

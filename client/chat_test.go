@@ -324,3 +324,18 @@ func TestEntityStream(t *testing.T) {
 		t.Errorf("a bare ampersand: %q", got)
 	}
 }
+
+func TestChatCleanCloseMidEventDropsTheFragment(t *testing.T) {
+	c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		fmt.Fprintf(w, "data: %s\n\n", chunk("请求成功"))
+		fmt.Fprint(w, `data: {"choices":[{"delta":{"content":"🎵`) // and a clean close
+	})
+	res, err := c.Chat(context.Background(), ChatRequest{Prompt: "x"}, nil)
+	if res.Text != "请求成功" {
+		t.Errorf("the cut-off JSON leaked into the text: %q", res.Text)
+	}
+	if KindOf(err) != KindNetwork {
+		t.Errorf("an early end is still reported: %v", err)
+	}
+}
