@@ -13,7 +13,8 @@ import (
 
 // TestTmuxEndToEnd runs the real sunostudio binary in a tmux session (a real terminal) on
 // the built-in simulator with the null audio output: start, type a description, submit,
-// watch the task finish, find the clips in the library, play one, open the help, quit. Each
+// watch the task finish, find the clips in the library, play one, open the help, ask for a
+// song in the chat pane and watch its answer and cards arrive, quit. Each
 // step waits for the screen to show its result (polling capture-pane, never sleeping blindly).
 //
 // It needs tmux (Debian: apt-get install tmux); without it the test is skipped.
@@ -117,7 +118,31 @@ func TestTmuxEndToEnd(t *testing.T) {
 	keys("Escape")
 	waitFor("help closed", 5*time.Second, func(s string) bool { return !strings.Contains(s, "write_lyrics") })
 
-	// 6. Quit (nothing pending any more, so no question) and check the exit code.
+	// 6. Chat: 5 opens the chat pane with the keyboard in its prompt box; the answer streams
+	// into the transcript (the simulator's format a: an acknowledgement, a long silence while
+	// the song is made, then the whole answer one character per event), two cards appear under
+	// it, and the songs are downloaded into the library.
+	keys("5")
+	waitFor("chat pane", 5*time.Second, has("5 Chat", "› ask for a song"))
+	keys("-l", "a song about the rain 雨")
+	waitFor("chat prompt", 5*time.Second, has("the rain 雨"))
+	keys("Enter")
+	waitFor("chat: first words", 30*time.Second, has("› a song about the rain 雨", "请求成功"))
+	waitFor("chat: the answer and its cards", 90*time.Second, has("2 songs in the library", "done · 2 songs"))
+	waitFor("chat: songs downloaded", 90*time.Second, func(s string) bool {
+		n := 0
+		for _, l := range strings.Split(s, "\n") {
+			if left, _, ok := strings.Cut(l, "││"); ok { // the chat column, left of the Library
+				n += strings.Count(left, "✓ in library")
+			}
+		}
+		return n == 2
+	})
+	// esc takes the keyboard out of the prompt (the help line then lists the card keys).
+	keys("Escape")
+	waitFor("chat: cards", 5*time.Second, has("i to the prompt · enter play"))
+
+	// 7. Quit (nothing pending any more, so no question) and check the exit code.
 	keys("q")
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(100 * time.Millisecond) {
 		if b, err := os.ReadFile(exitFile); err == nil && strings.TrimSpace(string(b)) != "" {

@@ -42,6 +42,9 @@ func golden(t *testing.T, name, got string) {
 // checkFrame asserts the invariants every frame keeps: exactly h lines of exactly w cells.
 func checkFrame(t *testing.T, screen string, w, h int) {
 	t.Helper()
+	if strings.ContainsRune(screen, 0) {
+		t.Fatal("a NUL byte in the frame")
+	}
 	lines := strings.Split(screen, "\n")
 	if len(lines) != h {
 		t.Fatalf("%d lines, want %d", len(lines), h)
@@ -95,6 +98,9 @@ func TestGoldenPanes(t *testing.T) {
 					Hint: "install pipewire-alsa or pulseaudio-alsa / check ~/.asoundrc; --audio null plays silently"}}
 			e.send(playerMsg{ev: player.Event{Kind: player.EventState, State: player.NoOutput}, st: &st})
 		},
+		// Chat mid-stream: a Chinese answer arriving, two songs named (one streaming, one
+		// queued), the prompt box ready for the next question.
+		"chat": chatMidStream,
 		"playing": func(e *env) {
 			st := player.Status{State: player.Playing, Volume: 80, QueueLen: 3, Repeat: player.RepeatAll, Index: 0,
 				Track:    player.Source{ID: "clip-a1", Title: "夏日海风 🌊 Summer Breeze"},

@@ -11,7 +11,7 @@ var helpGroups = []struct {
 	acts  []Action
 }{
 	{"Everywhere", []Action{ActSubmit, ActNextPane, ActPrevPane, ActBack, ActHelp, ActQuit,
-		ActFocusCreate, ActFocusLyrics, ActFocusTasks, ActFocusLib}},
+		ActFocusCreate, ActFocusLyrics, ActFocusTasks, ActFocusLib, ActFocusChat}},
 	{"Player (outside text fields)", []Action{ActPlayPause, ActNextTrack, ActPrevTrack, ActSeekFwd,
 		ActSeekBack, ActVolUp, ActVolDown, ActMute, ActRepeat, ActShuffle}},
 	{"Lists", []Action{ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown}},
@@ -21,6 +21,8 @@ var helpGroups = []struct {
 	{"Tasks", []Action{ActRetry, ActRecheck, ActShowClips}},
 	{"Library", []Action{ActFilter, ActPlay, ActQueue, ActFavorite, ActDetails, ActDelete, ActExport,
 		ActSort, ActReverse}},
+	{"Chat", []Action{ActChatSend, ActHistPrev, ActHistNext, ActChatStop, ActChatPrompt, ActChatRerun,
+		ActPlay, ActQueue}},
 	{"Dialogs", []Action{ActConfirm, ActCancel}},
 }
 
@@ -64,12 +66,16 @@ func (m *Model) helpLines(w int) []string {
 	out := make([]string, height)
 	for i := range out {
 		var b strings.Builder
-		for _, c := range columns {
+		for j, c := range columns {
 			cell := ""
 			if i < len(c) {
 				cell = c[i]
 			}
-			b.WriteString(fit(cell, colW))
+			cw := colW
+			if j == len(columns)-1 {
+				cw = min(colW, w-colW*j) // the last column needs no gap after it
+			}
+			b.WriteString(fit(cell, cw))
 		}
 		out[i] = b.String()
 	}

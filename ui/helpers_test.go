@@ -238,7 +238,7 @@ func (e *env) size(w, h int) { e.send(tea.WindowSizeMsg{Width: w, Height: h}) }
 // screen is the current frame without colours.
 // Tests that poke the model directly mark it dirty, as Update would.
 func (e *env) screen() string {
-	e.m.dirty = true
+	e.m.dirty, e.m.full = true, true
 	return ansi.Strip(e.m.View().Content)
 }
 

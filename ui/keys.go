@@ -37,6 +37,7 @@ const (
 	ActFocusLyrics Action = "focus_lyrics"
 	ActFocusTasks  Action = "focus_tasks"
 	ActFocusLib    Action = "focus_library"
+	ActFocusChat   Action = "focus_chat"
 )
 
 // List actions (tasks, library, overlays).
@@ -85,6 +86,17 @@ const (
 	ActCancel  Action = "cancel"
 )
 
+// Chat actions. The chat pane also uses the list actions for its song cards and the
+// transcript (up/down select a card, page_up/page_down/top/bottom scroll), play and queue.
+const (
+	ActChatSend   Action = "chat_send"
+	ActChatStop   Action = "chat_stop"
+	ActHistPrev   Action = "history_prev"
+	ActHistNext   Action = "history_next"
+	ActChatPrompt Action = "chat_prompt"
+	ActChatRerun  Action = "chat_rerun"
+)
+
 type binding struct {
 	keys []string
 	desc string
@@ -113,6 +125,7 @@ var defaults = map[Action]binding{
 	ActFocusLyrics: {[]string{"2"}, "go to Lyrics"},
 	ActFocusTasks:  {[]string{"3"}, "go to Tasks"},
 	ActFocusLib:    {[]string{"4"}, "go to Library"},
+	ActFocusChat:   {[]string{"5"}, "go to Chat"},
 
 	ActUp:       {[]string{"k", "up"}, "up"},
 	ActDown:     {[]string{"j", "down"}, "down"},
@@ -153,6 +166,13 @@ var defaults = map[Action]binding{
 
 	ActConfirm: {[]string{"y", "enter"}, "yes"},
 	ActCancel:  {[]string{"n", "esc"}, "no"},
+
+	ActChatSend:   {[]string{"enter"}, "send the prompt"},
+	ActChatStop:   {[]string{"esc"}, "stop the reply (keeps the text)"},
+	ActHistPrev:   {[]string{"up"}, "earlier prompt"},
+	ActHistNext:   {[]string{"down"}, "later prompt"},
+	ActChatPrompt: {[]string{"i"}, "to the prompt"},
+	ActChatRerun:  {[]string{"r"}, "ask the last prompt again"},
 }
 
 // Keymap is the bindings in effect: the defaults with the user's [keys] table applied.

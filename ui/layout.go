@@ -8,7 +8,7 @@ import (
 
 // Sizes. Below the minimum the studio asks for a larger window instead of drawing a broken
 // screen. From wideW x wideH up every pane is visible at once; between, a tab bar shows one
-// pane at a time (tab, shift+tab and 1-4 switch), which keeps 80x24 clean and readable.
+// pane at a time (tab, shift+tab and 1-5 switch), which keeps 80x24 clean and readable.
 const (
 	minW  = 60
 	minH  = 16
@@ -62,12 +62,26 @@ func computeLayout(w, h int) layout {
 	libH := body * 3 / 5
 	l.panes[paneLibrary] = rect{leftW, 0, rightW, libH}
 	l.panes[paneTasks] = rect{leftW, libH, rightW, body - libH}
+	// Chat needs height for the transcript and its song cards: it takes the whole left
+	// column, in place of Create and Lyrics, while it is the left column's pane.
+	l.panes[paneChat] = rect{0, 0, leftW, body}
 	return l
 }
 
-// visible reports whether a pane is on screen (in the compact layout only the focused one).
+// visible reports whether a pane is on screen (in the compact layout only the focused one;
+// in the wide layout Chat and Create+Lyrics take turns in the left column).
 func (m *Model) visible(p paneID) bool {
-	return !m.lay.tooSmall && (!m.lay.compact || m.focus == p)
+	switch {
+	case m.lay.tooSmall:
+		return false
+	case m.lay.compact:
+		return m.focus == p
+	case p == paneChat:
+		return m.leftChat
+	case p == paneCreate || p == paneLyrics:
+		return !m.leftChat
+	}
+	return true
 }
 
 // frame draws a pane: a rounded border with the title in the top edge, the body, and the

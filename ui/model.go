@@ -22,10 +22,11 @@ const (
 	paneLyrics
 	paneTasks
 	paneLibrary
+	paneChat
 	numPanes
 )
 
-var paneNames = [numPanes]string{"Create", "Lyrics", "Tasks", "Library"}
+var paneNames = [numPanes]string{"Create", "Lyrics", "Tasks", "Library", "Chat"}
 
 // Model is the root model. It is used as a pointer: Bubble Tea calls View after every
 // Update, and the pointer lets View keep the last frame and skip rendering when nothing
@@ -51,7 +52,17 @@ type Model struct {
 	lyrics lyricsPane
 	tasks  tasksPane
 	lib    libraryPane
+	chat   chatPane
 	plr    playerPane
+
+	// leftChat: in the wide layout the left column shows Chat instead of Create and Lyrics
+	// (focusing a pane of either side switches it).
+	leftChat bool
+	// chatFn runs a chat (the engine's; tests script it). send delivers a message to the
+	// running program from any goroutine (Program.Send); the chat stream's updates use it.
+	chatFn   chatFunc
+	send     func(tea.Msg)
+	chatRuns map[int]*chatRun
 
 	// Status line state.
 	quota    *studio.Quota
@@ -65,11 +76,16 @@ type Model struct {
 	tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
 	// Rendering: frame is the last rendered screen; dirty says it is out of date.
-	frame   string
-	dirty   bool
-	quiet   bool // set by a handler when the message changed nothing visible
-	renders atomic.Int64
-	updates atomic.Int64
+	frame string
+	dirty bool
+	// While an answer streams most frames change the chat pane only: the other panes' lines
+	// of the last full render are kept in paneLines and reused until any other message
+	// changes something (full).
+	paneLines [numPanes][]string
+	full      bool
+	quiet     bool // set by a handler when the message changed nothing visible
+	renders   atomic.Int64
+	updates   atomic.Int64
 }
 
 // New builds the root model. It reads the newest 50 clips so the first frame shows a library
@@ -88,7 +104,8 @@ func New(o Options) (*Model, error) {
 		o.Location = time.Local
 	}
 	m := &Model{o: o, eng: o.Engine, st: o.Engine.Store(), pl: o.Player, log: o.Logger, now: o.Now,
-		loc: o.Location, dirty: true, tick: tea.Tick}
+		loc: o.Location, dirty: true, full: true, tick: tea.Tick, chatRuns: map[int]*chatRun{}}
+	m.chatFn = m.eng.Chat
 	if m.o.Source == nil {
 		m.o.Source = defaultSource(m.eng)
 	}
@@ -115,6 +132,7 @@ func New(o Options) (*Model, error) {
 	m.lyrics = newLyricsPane()
 	m.tasks = newTasksPane()
 	m.lib = newLibraryPane()
+	m.chat = newChatPane()
 	m.applyTheme(true)
 
 	first, err := m.st.Newest(50)
@@ -154,6 +172,8 @@ func (m *Model) sizeWidgets() {
 	m.lyrics.setSize(w, h)
 	w, _ = bodySize(m.lay.panes[paneLibrary])
 	m.lib.input.SetWidth(filterWidth(w))
+	w, _ = bodySize(m.lay.panes[paneChat])
+	m.chat.setWidth(w)
 }
 
 // applyTheme rebuilds the styles (theme chosen, or the terminal's background became known).
@@ -162,6 +182,7 @@ func (m *Model) applyTheme(isDark bool) {
 	m.create.setStyles(&m.sty)
 	m.lyrics.setStyles(&m.sty)
 	m.lib.setStyles(&m.sty)
+	m.chat.setStyles(&m.sty)
 }
 
 // Init starts the background loads: the full library rows, the tasks, the lyrics draft, the
@@ -175,6 +196,7 @@ func (m *Model) Init() tea.Cmd {
 		loadVolumeCmd(m.st),
 		playerStatusCmd(m.pl),
 		refreshQuotaCmd(m.eng),
+		loadChatHistoryCmd(m.st),
 	)
 }
 
@@ -186,8 +208,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
 	if !m.quiet {
 		m.dirty = true
+		if !chatStreamMsg(msg) {
+			m.full = true
+		}
 	}
 	return m, cmd
+}
+
+// chatStreamMsg reports whether msg is one of the chat stream's, whose handlers change the
+// chat pane and nothing else.
+func chatStreamMsg(msg tea.Msg) bool {
+	switch msg.(type) {
+	case chatDeltaMsg, chatFrameMsg, chatWaitMsg, chatDoneMsg:
+		return true
+	}
+	return false
 }
 
 func (m *Model) update(msg tea.Msg) tea.Cmd {
@@ -217,6 +252,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.handlePlayer(msg)
 	case tickMsg:
 		return m.handleTick()
+	case chatDeltaMsg, chatFrameMsg, chatWaitMsg, chatDoneMsg, chatHistoryMsg:
+		return m.handleChat(msg)
 	}
 	return m.handleResult(msg)
 }
@@ -266,6 +303,8 @@ func (m *Model) editing() bool {
 		return m.lyrics.editing
 	case paneLibrary:
 		return m.lib.editing()
+	case paneChat:
+		return m.chat.editing
 	}
 	return false
 }
@@ -287,14 +326,24 @@ func (m *Model) setFocus(p paneID) tea.Cmd {
 			m.lib.filtering = false
 			m.lib.input.Blur()
 		}
+	case paneChat:
+		m.chat.input.Blur()
 	}
 	m.focus = p
 	switch p {
 	case paneCreate:
+		m.leftChat = false
 		m.create.focusField(m.create.field)
 	case paneLyrics:
+		m.leftChat = false
 		// Arriving in the editor means writing: the keyboard goes straight into it.
 		return m.lyrics.setEditing(true)
+	case paneChat:
+		m.leftChat = true
+		// What arrived while the pane was hidden is drawn now.
+		m.chat.flush(m.libRow)
+		// Arriving in chat means asking: the keyboard goes into the prompt box.
+		return m.chat.setEditing(true)
 	}
 	return nil
 }

@@ -55,6 +55,8 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 			}
 		case paneCreate:
 			m.clickCreate(iy)
+		case paneChat:
+			return tea.Batch(cmd, m.clickChat(iy))
 		}
 		return cmd
 	}
@@ -91,6 +93,26 @@ func (m *Model) clickLibrary(ix, iy int) tea.Cmd {
 		return m.do(playIntent{id})
 	}
 	m.lib.lastClickID, m.lib.lastClickAt = id, now
+	return nil
+}
+
+// clickChat: a click on the prompt line writes; on a card selects it (the keys then move
+// among the cards), and a second click plays it.
+func (m *Model) clickChat(iy int) tea.Cmd {
+	p := &m.chat
+	switch {
+	case iy == p.promptY:
+		return p.setEditing(true)
+	case iy >= 0 && iy < len(p.cardAt) && p.cardAt[iy] >= 0:
+		p.sel = p.cardAt[iy]
+		p.setEditing(false)
+		id, now := p.cards[p.sel].id, m.now()
+		if id == p.lastClickID && now.Sub(p.lastClickAt) <= doubleClick {
+			p.lastClickID = ""
+			return m.do(playIntent{id})
+		}
+		p.lastClickID, p.lastClickAt = id, now
+	}
 	return nil
 }
 
@@ -131,6 +153,8 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 			}
 		case paneTasks:
 			m.tasks.sel = max(0, min(len(m.tasks.items)-1, m.tasks.sel+d/3))
+		case paneChat:
+			m.chat.scroll(d)
 		case paneLyrics:
 			for i := 0; i < abs(d); i++ {
 				if d < 0 {

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"sunostudio/client"
 	"sunostudio/player"
 	"sunostudio/store"
 	"sunostudio/studio"
@@ -82,5 +83,27 @@ type (
 	noticeMsg struct {
 		text string
 		err  bool
+	}
+
+	// chatDeltaMsg is one update of chat stream id, sent by its goroutine (Program.Send).
+	chatDeltaMsg struct {
+		id int
+		u  client.ChatUpdate
+	}
+	// chatDoneMsg is how chat stream id ended (the Cmd's result).
+	chatDoneMsg struct {
+		id   int
+		task *store.Task
+		res  client.ChatResult
+		err  error
+	}
+	// chatFrameMsg draws the text that arrived since the last frame of stream id.
+	chatFrameMsg struct{ id int }
+	// chatWaitMsg is the silence watchdog of stream id.
+	chatWaitMsg    struct{ id int }
+	chatHistoryMsg struct {
+		items []string
+		ok    bool
+		err   error
 	}
 )

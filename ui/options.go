@@ -1,5 +1,5 @@
 // Package ui is the interactive studio: one Bubble Tea root model that owns the panes
-// (Create, Lyrics, Tasks, Library), the player bar and the status line as plain structs.
+// (Create, Lyrics, Tasks, Library, Chat), the player bar and the status line as plain structs.
 //
 // Rules this package keeps (see shared/design.md):
 //   - No I/O in Update. Everything that touches the library, the relay, the player or files
@@ -9,7 +9,8 @@
 //   - Widths are display widths (CJK and emoji are two cells); relay text is sanitised at
 //     render time.
 //   - The view is rendered only when something visible changed, and nothing ticks while idle:
-//     no blinking cursors, and the elapsed-time tick runs only while a task is running.
+//     no blinking cursors, the elapsed-time tick runs only while a task is running, and the
+//     chat's frame and wait ticks only while an answer streams.
 package ui
 
 import (
@@ -99,6 +100,8 @@ func runWith(ctx context.Context, o Options, built func(*Model)) error {
 	}
 	popts = append(popts, o.ProgramOptions...)
 	p := tea.NewProgram(m, popts...)
+	m.send = p.Send // set before the program runs: chat goroutines deliver their updates with it
+	defer m.stopAllChats()
 
 	sub := o.Engine.Subscribe()
 	defer sub.Close()

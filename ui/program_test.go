@@ -37,7 +37,15 @@ type simStudio struct {
 
 func newSimStudio(t *testing.T, stage time.Duration) *simStudio {
 	t.Helper()
-	s, err := sim.Start(sim.Options{StageTime: stage, SongSeconds: 3})
+	ss, _ := newSimStudioWith(t, sim.Options{StageTime: stage, SongSeconds: 3})
+	return ss
+}
+
+// newSimStudioWith is newSimStudio on a simulator with these options; it also returns the
+// simulator (to inject faults). The program's Send is the model's, as Run sets it.
+func newSimStudioWith(t *testing.T, opts sim.Options) (*simStudio, *sim.Sim) {
+	t.Helper()
+	s, err := sim.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +83,9 @@ func newSimStudio(t *testing.T, stage time.Duration) *simStudio {
 	done := make(chan struct{})
 	t.Cleanup(func() { close(done); sub.Close() })
 	go forwardEngine(ss.tm.GetProgram(), sub, done)
-	return ss
+	// Before any key reaches the program (and so before the model reads it), as Run does.
+	ss.m.send = ss.tm.GetProgram().Send
+	return ss, s
 }
 
 // waitScreen waits until the program's latest frame contains want.
@@ -113,11 +123,32 @@ func frameText(ss *simStudio) string {
 type peekMsg struct{ ch chan string }
 
 func peekFilter(m tea.Model, msg tea.Msg) tea.Msg {
-	if p, ok := msg.(peekMsg); ok {
+	switch p := msg.(type) {
+	case peekMsg:
 		p.ch <- m.(*Model).frame
+		return nil
+	case peekFnMsg:
+		p.f(m.(*Model))
+		close(p.done)
 		return nil
 	}
 	return msg
+}
+
+// peekFnMsg runs f on the model on the program's goroutine (between Updates), for tests that
+// look at model state while the program runs.
+type peekFnMsg struct {
+	f    func(*Model)
+	done chan struct{}
+}
+
+func (ss *simStudio) peek(f func(*Model)) {
+	done := make(chan struct{})
+	ss.tm.Send(peekFnMsg{f, done})
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+	}
 }
 
 // TestProgramEndToEnd runs the real program loop: type a description, submit, the simulator

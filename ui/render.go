@@ -30,10 +30,15 @@ func (m *Model) render() string {
 		put(m.lay.tabs, []string{m.tabsLine()})
 	}
 	for id := paneID(0); id < numPanes; id++ {
-		if m.visible(id) {
-			put(m.lay.panes[id], m.paneView(id, m.lay.panes[id]))
+		if !m.visible(id) {
+			continue
 		}
+		if id == paneChat || m.full || m.paneLines[id] == nil {
+			m.paneLines[id] = m.paneView(id, m.lay.panes[id])
+		}
+		put(m.lay.panes[id], m.paneLines[id])
 	}
+	m.full = false
 	put(m.lay.player, m.plr.view(&m.sty, m.w, m.lay.player.x))
 	put(m.lay.status, []string{m.statusLine(m.w)})
 	screen := make([]string, m.h)
@@ -96,6 +101,13 @@ func (m *Model) paneView(id paneID, r rect) []string {
 	case paneLibrary:
 		body = m.lib.view(&m.sty, w, bodyH, m.loc, focused, m.plr.st.Track.ID)
 		acts = m.lib.help()
+	case paneChat:
+		// Whatever arrived but is not drawn yet (the pane was hidden) is drawn now.
+		m.chat.flush(m.libRow)
+		now := m.now()
+		body = m.chat.view(&m.sty, w, bodyH, focused, now)
+		info = m.chat.header(now)
+		acts = m.chat.help()
 	}
 	help := ""
 	if withHelp {
@@ -119,8 +131,13 @@ func (m *Model) tabsLine() string {
 	}
 	hk, _ := m.keys.short(ActNextPane)
 	hh, _ := m.keys.short(ActHelp)
-	right := m.sty.Muted.Render(hk + " next pane · " + hh + " help")
-	return spread(b.String(), " "+right, m.w)
+	// Every tab stays whole: the hint on the right shrinks, then goes, on narrow terminals.
+	for _, hint := range []string{hk + " next pane · " + hh + " help", hh + " help", ""} {
+		if used+1+width(hint) <= m.w || hint == "" {
+			return spread(b.String(), " "+m.sty.Muted.Render(hint), m.w)
+		}
+	}
+	return ""
 }
 
 func (m *Model) tooSmallView() string {

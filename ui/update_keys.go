@@ -28,6 +28,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	switch {
 	case global(ActQuit):
 		return m.requestQuit()
+	case global(ActSubmit) && m.focus == paneChat:
+		return m.sendChat(m.chat.input.Value()) // in chat, "create the song" is asking for it
 	case global(ActSubmit):
 		return m.submit()
 	case global(ActNextPane):
@@ -53,6 +55,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.setFocus(paneTasks)
 	case km.is(msg, ActFocusLib):
 		return m.setFocus(paneLibrary)
+	case km.is(msg, ActFocusChat):
+		return m.setFocus(paneChat)
 	default:
 		if cmd, ok := m.playerKey(msg); ok {
 			return cmd
@@ -89,6 +93,8 @@ func (m *Model) paneKey(msg tea.KeyPressMsg) (bool, tea.Cmd) {
 		handled, intent = m.tasks.handleKey(m.keys, msg, page)
 	case paneLibrary:
 		handled, intent, cmd = m.lib.handleKey(m.keys, msg, page)
+	case paneChat:
+		handled, intent, cmd = m.chat.handleKey(m.keys, msg)
 	}
 	if !handled {
 		return false, nil
@@ -117,6 +123,12 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 			var cmd tea.Cmd
 			m.lib.input, cmd = m.lib.input.Update(msg)
 			m.lib.setQuery(m.lib.input.Value())
+			return cmd
+		}
+	case paneChat:
+		if m.chat.editing {
+			var cmd tea.Cmd
+			m.chat.input, cmd = m.chat.input.Update(msg)
 			return cmd
 		}
 	}
@@ -177,6 +189,10 @@ func (m *Model) do(intent any) tea.Cmd {
 		return exportCmd(m.st, path)
 	case quitIntent:
 		return m.quit()
+	case chatSendIntent:
+		return m.sendChat(it.prompt)
+	case chatStopIntent:
+		m.stopChat()
 	}
 	return nil
 }
@@ -185,11 +201,14 @@ func (m *Model) do(intent any) tea.Cmd {
 // downloads are not lost (they resume at the next start), but the user should know.
 func (m *Model) requestQuit() tea.Cmd {
 	pending := m.eng.Pending()
-	if pending == 0 && m.eng.Idle() {
+	if pending == 0 && m.eng.Idle() && !m.chat.active {
 		return m.quit()
 	}
 	var what string
 	switch {
+	case m.chat.active:
+		// Quitting stops the stream; the chat's task resumes at the next start.
+		what = "a chat answer is still streaming"
 	case pending > 0:
 		what = plural(pending, "task is", "tasks are") + " still being generated"
 	default:

@@ -27,11 +27,21 @@ func (m *Model) handleEngine(ev studio.Event) tea.Cmd {
 		}
 		m.tasks.upsertClip(ev.Clip)
 		m.lib.upsert(store.RowOf(ev.Clip))
+		m.chat.fromLibrary(ev.Clip)
 		if d := m.lib.detail; d != nil && d.c.ID == ev.Clip.ID {
 			d.c = ev.Clip
 		}
 	case studio.DownloadProgress:
-		if ev.Clip == nil || !m.tasks.progress(ev.Clip, ev.Bytes, ev.Total) {
+		if ev.Clip == nil {
+			m.quiet = true
+			break
+		}
+		// Both run: the Tasks pane and a chat card may show the same clip.
+		changed := m.tasks.progress(ev.Clip, ev.Bytes, ev.Total)
+		if m.chat.downloadProgress(ev.Clip.ID, ev.Bytes, ev.Total) {
+			changed = true
+		}
+		if !changed {
 			m.quiet = true // same percentage as before: nothing to redraw
 		}
 	case studio.QuotaUpdated:
@@ -128,14 +138,19 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 			m.setProblem("lyrics draft", msg.err)
 		}
 		if msg.ok && m.lyrics.value() == "" {
-			m.lyrics.ta.SetValue(msg.d.Text)
+			// A draft may carry escape sequences (an imported export, relay lyrics saved by an
+			// older version). The text fields drop ESC and BEL themselves but would keep the
+			// rest ("]52;c;…"), on screen, in the saved draft and in what ctrl+s sends: clean
+			// it like every other relay text. The saved draft stays as read, so the cleaned
+			// one is written back at the next save.
+			m.lyrics.ta.SetValue(clean(msg.d.Text))
 			m.lyrics.ta.MoveToBegin()
 			m.lyrics.saved = store.Draft{Name: draftName, Title: msg.d.Title, Tags: msg.d.Tags, Text: msg.d.Text}
 			if m.create.value(fTitle) == "" {
-				m.create.inputs[fTitle].SetValue(msg.d.Title)
+				m.create.inputs[fTitle].SetValue(line(msg.d.Title))
 			}
 			if m.create.value(fTags) == "" {
-				m.create.inputs[fTags].SetValue(msg.d.Tags)
+				m.create.inputs[fTags].SetValue(line(msg.d.Tags))
 			}
 		}
 	case draftSaveMsg:

@@ -36,7 +36,7 @@ func TestStartsInDescriptionField(t *testing.T) {
 func TestFocusMovesWithTabAndKeys(t *testing.T) {
 	e := newEnv(t, nil)
 	e.size(120, 40)
-	order := []paneID{paneLyrics, paneTasks, paneLibrary, paneCreate}
+	order := []paneID{paneLyrics, paneTasks, paneLibrary, paneChat, paneCreate}
 	for _, want := range order {
 		e.key("tab")
 		if e.m.focus != want {
@@ -44,10 +44,14 @@ func TestFocusMovesWithTabAndKeys(t *testing.T) {
 		}
 	}
 	e.key("shift+tab")
+	if e.m.focus != paneChat || !e.m.chat.editing {
+		t.Fatalf("shift+tab: focus %v", e.m.focus)
+	}
+	e.key("shift+tab")
 	if e.m.focus != paneLibrary {
 		t.Fatalf("shift+tab: focus %v", e.m.focus)
 	}
-	// Arriving in Lyrics puts the keyboard in the editor; esc takes it out; then 1-4 jump.
+	// Arriving in Lyrics puts the keyboard in the editor; esc takes it out; then 1-5 jump.
 	e.key("shift+tab", "shift+tab")
 	if e.m.focus != paneLyrics || !e.m.lyrics.editing {
 		t.Fatalf("lyrics: focus %v editing %v", e.m.focus, e.m.lyrics.editing)
