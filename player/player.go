@@ -79,6 +79,8 @@ type Player struct {
 	out       Output
 	client    *http.Client
 	ownClient bool
+	// startDone is closed when the output's Start returned (it may never, for a hung device).
+	startDone chan struct{}
 
 	mu       sync.Mutex
 	closed   bool
@@ -161,7 +163,8 @@ func New(opts Options) *Player {
 	p.ctrl = &beep.Ctrl{Streamer: beep.StreamerFunc(p.queueStream)}
 	p.vol = &effects.Volume{Streamer: p.ctrl, Base: 2}
 	p.applyVolumeLocked()
-	p.wg.Add(2)
+	p.wg.Add(1)
+	p.startDone = make(chan struct{})
 	go p.startOutput()
 	go p.control()
 	return p
@@ -742,6 +745,12 @@ func (p *Player) Close() error {
 	p.ev.mu.Unlock()
 	close(p.quit)
 	p.wg.Wait()
+	// A device that never finishes opening must not make Close (and quitting the studio) hang:
+	// wait a little for it, then leave its goroutine behind.
+	select {
+	case <-p.startDone:
+	case <-time.After(closeStartWait):
+	}
 	if p.ownClient {
 		p.client.CloseIdleConnections()
 	}
@@ -756,8 +765,11 @@ func (p *Player) Close() error {
 
 // ---- the output
 
+// closeStartWait bounds how long Close waits for an output that is still opening.
+const closeStartWait = 2 * time.Second
+
 func (p *Player) startOutput() {
-	defer p.wg.Done()
+	defer close(p.startDone)
 	timer := time.AfterFunc(p.opts.OutputTimeout, func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
