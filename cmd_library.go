@@ -159,17 +159,12 @@ func (a *app) printClipDetails(c *store.Clip) error {
 		row("favourite", "yes")
 	}
 	row("file", c.LocalPath)
+	row("wav", c.WAVPath)
+	row("video", c.MP4Path)
 	row("cover", c.CoverPath)
 	row("download", c.Download)
 	row("problem", firstNonEmpty(c.Error, c.DownloadError))
-	if c.ParentID != "" {
-		row("from", fmt.Sprintf("%s of %s", c.Derivation, c.ParentID))
-	}
-	if kids, err := a.st.Children(c.ID); err == nil {
-		for _, k := range kids {
-			row("child", fmt.Sprintf("%s %s %q", k.Derivation, k.ID, k.Title))
-		}
-	}
+	a.printLineage(w, c) // cmd_craft.go
 	row("notes", c.Notes)
 	if c.Lyrics != "" {
 		fmt.Fprintf(w, "\n%s\n", safetext.Clean(c.Lyrics))

@@ -78,6 +78,7 @@ With no API key configured it runs on the built-in relay simulator (demo mode).`
 		newExportCmd(g), newImportCmd(g), newQuotaCmd(g), newResumeCmd(g),
 		newPlayCmd(g), newChatCmd(g), newSimCmd(),
 	)
+	root.AddCommand(craftCommands(g)...) // cmd_craft.go
 	return root
 }
 

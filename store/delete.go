@@ -72,6 +72,9 @@ func (s *Store) deleteClipTx(tx *bolt.Tx, key []byte, c *Clip, now time.Time) er
 	if err := unindexClip(tx, key, c); err != nil {
 		return err
 	}
+	if err := deleteCraftTx(tx, c.ID); err != nil {
+		return err
+	}
 	if err := setClipCount(tx, clipCount(tx)-1); err != nil {
 		return err
 	}

@@ -91,6 +91,10 @@ func validID(what, id string) error {
 	return nil
 }
 
+// ValidID reports why an id cannot be a library key (empty, too long, not UTF-8, control
+// characters), or nil. The engine checks relay ids with it before storing anything.
+func ValidID(id string) error { return validID("id", id) }
+
 // validTime rejects dates whose UnixNano is undefined (outside 1678..2262): they cannot be keys.
 func validTime(what string, t time.Time) error {
 	if t.IsZero() {

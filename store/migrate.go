@@ -16,7 +16,8 @@ import (
 //	1: meta, tasks, task_ids, clips, clip_ids, drafts, settings
 //	2: + the derived index buckets (pending_tasks, batch_keys, search, downloads, children,
 //	   task_clips) and meta clip_count
-const currentSchema = 2
+//	3: + personas, timing, peaks (song craft, schema3.go)
+const currentSchema = 3
 
 var errForeign = errors.New("foreign bucket")
 
@@ -81,6 +82,11 @@ func migrate(tx *bolt.Tx, from int) error {
 	if from < 2 {
 		if err := buildIndexes(tx); err != nil {
 			return fmt.Errorf("migrate to schema 2: %w", err)
+		}
+	}
+	if from < 3 {
+		if err := migrate3(tx); err != nil {
+			return fmt.Errorf("migrate to schema 3: %w", err)
 		}
 	}
 	return tx.Bucket(bMeta).Put(mSchema, []byte(strconv.Itoa(currentSchema)))

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -309,12 +310,13 @@ func TestNewerSchemaRefused(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "library.db")
 	s, err := Open(p, OpenOptions{})
 	must(t, err)
-	must(t, s.update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, []byte("3")) }))
+	newer := strconv.Itoa(currentSchema + 1)
+	must(t, s.update(func(tx *bolt.Tx) error { return tx.Bucket(bMeta).Put(mSchema, []byte(newer)) }))
 	must(t, s.Close())
 	for _, ro := range []bool{false, true} {
 		_, err = Open(p, OpenOptions{ReadOnly: ro})
 		wantErr(t, err, ErrNewerSchema)
-		if !strings.Contains(err.Error(), "library was written by a newer sunostudio (schema 3") {
+		if !strings.Contains(err.Error(), "library was written by a newer sunostudio (schema "+newer) {
 			t.Fatalf("message: %v", err)
 		}
 	}

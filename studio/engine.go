@@ -92,6 +92,9 @@ type Engine struct {
 	events  broker
 	tracker *tracker
 	dl      *downloader
+	// assets fetches WAV and MP4 files (assets.go); peaks computes waveforms (waveform.go).
+	assets *assetLoader
+	peaks  *peakMaker
 
 	// clipMu serialises read-modify-write of clip records: the tracker, the downloader and
 	// user edits (favourite, rename) all change clips, and none may undo another's change.
@@ -125,6 +128,8 @@ func New(o Options) (*Engine, error) {
 	e.ctx, e.cancel = context.WithCancel(context.Background())
 	e.tracker = newTracker(e)
 	e.dl = newDownloader(e)
+	e.assets = newAssetLoader(e)
+	e.peaks = newPeakMaker(e)
 	return e, nil
 }
 
@@ -153,6 +158,9 @@ func (e *Engine) Start() error {
 	for _, c := range clips {
 		e.dl.enqueue(c.ID, true)
 	}
+	// Before the tracker and downloader run, so no finished download escapes the peak maker.
+	e.assets.start(e.ctx, &e.wg)
+	e.peaks.start(e.ctx, &e.wg)
 	e.wg.Add(1)
 	go func() {
 		defer e.wg.Done()
@@ -181,6 +189,7 @@ func (e *Engine) removeStaleParts() {
 func (e *Engine) Close() {
 	e.cancel()
 	e.dl.stop()
+	e.assets.stop()
 	e.wg.Wait()
 	e.events.closeAll()
 }

@@ -20,6 +20,8 @@ const (
 	QuotaUpdated
 	// Problem: something failed that the user should see (a poll error, a download error).
 	Problem
+	// PeaksReady: a clip's waveform was computed and stored (Event.Clip); read it with Peaks.
+	PeaksReady
 )
 
 // Event is published after the change it reports was persisted.

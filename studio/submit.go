@@ -22,6 +22,9 @@ type Request struct {
 	Model  string               `json:"model,omitempty"`  // chat model
 	ClipID string               `json:"clip_id,omitempty"`
 	Infill bool                 `json:"infill,omitempty"`
+	// URL is the audio an upload registered; Parts are the clips a concat joins, first first.
+	URL   string   `json:"url,omitempty"`
+	Parts []string `json:"parts,omitempty"`
 }
 
 // SubmitOptions are the library-side facts about a submission.

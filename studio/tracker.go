@@ -3,6 +3,7 @@ package studio
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"time"
 
@@ -110,6 +111,9 @@ func (t *tracker) nextWake() (time.Time, bool) {
 
 func (t *tracker) run(ctx context.Context) {
 	for {
+		if ctx.Err() != nil {
+			return // tick gives up on a cancelled ctx without rescheduling: never spin on it
+		}
 		at, ok := t.nextWake()
 		if !ok {
 			select {
@@ -304,10 +308,22 @@ func (t *tracker) reportPollError(err error) {
 // queues downloads. It reports whether anything changed.
 func (t *tracker) apply(rt client.Task) bool {
 	e := t.e
+	// One clip id the library cannot store (a NUL, say) must not block the rest of the reply:
+	// drop it and say so, instead of failing the whole write on every poll.
+	kept := rt.Clips[:0:0]
+	for _, c := range rt.Clips {
+		if err := store.ValidID(c.ID); err != nil {
+			e.problem(fmt.Errorf("the relay sent a clip the library cannot store (%v); it is left out", err), nil, nil)
+			continue
+		}
+		kept = append(kept, c)
+	}
+	rt.Clips = kept
 	task, err := e.st.Task(rt.ID)
 	if err != nil {
 		return false // not ours (a relay answering with a foreign id); ignore
 	}
+	rt = e.adaptResult(task, rt) // stems, WAV/MP4 and extensions need a word first (craft_track.go)
 	now := e.now()
 	e.clipMu.Lock()
 	changed := applyTask(task, rt)
