@@ -274,7 +274,9 @@ func (a *app) runBatch(ctx context.Context, lines []batchLine, parallel int) err
 	for _, l := range lines {
 		prior, found := a.eng.FindTaskByBatchKey(l.key)
 		if found {
+			mu.Lock() // earlier lines' workers write to stderr too
 			fmt.Fprintf(a.errw, "line %d: already submitted as task %s (%s)\n", l.n, prior.ID, prior.Status)
+			mu.Unlock()
 			if done, _ := a.eng.Settled(prior); done {
 				a.reportBatch(&mu, l, prior, &failed)
 				continue
@@ -300,7 +302,9 @@ func (a *app) runBatch(ctx context.Context, lines []batchLine, parallel int) err
 					mu.Unlock()
 					return
 				}
+				mu.Lock()
 				fmt.Fprintf(a.errw, "line %d: submitted task %s\n", l.n, t.ID)
+				mu.Unlock()
 			}
 			t, err = a.eng.Wait(ctx, t.ID, func(ev studio.Event) {
 				mu.Lock()

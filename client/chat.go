@@ -111,6 +111,12 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest, onUpdate func(ChatUp
 	body := &activityReader{r: resp.Body, t: watchdog, d: c.idle}
 	s := &chatStream{parser: NewChatParser(), on: onUpdate}
 	br := newPeekReader(body)
+	if isHTML(resp.Header, br.peek()) {
+		// A captive portal or a login page answered with 200: not the relay's answer.
+		page, _ := io.ReadAll(io.LimitReader(br, 64<<10))
+		return ChatResult{}, &Error{Kind: KindMalformed, Op: cl.op, Relay: c.p.Name, HTTPStatus: resp.StatusCode,
+			Message: "an HTML page instead of an answer (a login, captcha or error page?)", Excerpt: c.excerpt(htmlTitleOr(page))}
+	}
 	if isSSE(resp.Header, br.peek()) {
 		err = s.readSSE(br)
 	} else {

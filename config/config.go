@@ -184,6 +184,11 @@ func (c *Config) read() error {
 		if p.BaseURL == "" && (p.APIKey != "" || p.APIKeyEnv != "") {
 			return fmt.Errorf("%s.base_url: missing (the relay's root URL, e.g. https://api.example.com)", where)
 		}
+		if p.BaseURL != "" {
+			if err := checkBaseURL(p.BaseURL); err != nil {
+				return fmt.Errorf("%s.base_url: %v", where, err)
+			}
+		}
 	}
 	if c.File.DefaultProfile != "" {
 		if _, ok := c.File.Profiles[c.File.DefaultProfile]; !ok && c.File.DefaultProfile != DemoProfileName {
@@ -240,6 +245,11 @@ func (c *Config) resolveProfile(flag string, getenv func(string) string) error {
 		APIKey:  firstSet(getenv(EnvAPIKey), key),
 		Model:   firstSet(getenv(EnvModel), pc.Model),
 	}
+	if v := getenv(EnvBaseURL); v != "" {
+		if err := checkBaseURL(v); err != nil {
+			return fmt.Errorf("%s: %v", EnvBaseURL, err)
+		}
+	}
 	dialect := firstSet(getenv(EnvDialect), pc.Dialect)
 	d, ok := client.ParseDialect(dialect)
 	if !ok {
@@ -282,6 +292,16 @@ func (c *Config) resolvePoll(getenv func(string) string) error {
 		return fmt.Errorf("%s: %q is not a duration between 100ms and 10m (e.g. \"3s\")", where, raw)
 	}
 	c.PollInterval = d
+	return nil
+}
+
+// checkBaseURL applies the client's rules for a relay address, so that a bad one is reported
+// with the file and key that hold it, not later by whatever command first talks to the relay.
+func checkBaseURL(raw string) error {
+	_, err := client.New(client.Profile{Name: "check", BaseURL: raw})
+	if err != nil {
+		return fmt.Errorf("%q is not an http(s) URL (e.g. https://api.example.com)", raw)
+	}
 	return nil
 }
 

@@ -68,9 +68,12 @@ func (e *Engine) finishChat(taskID string, res client.ChatResult, chatErr error)
 	switch {
 	case len(clips) == 0:
 		reason := "the relay's answer named no songs"
-		if chatErr != nil {
+		switch {
+		case chatErr != nil && uncertain(chatErr):
+			reason = chatErr.Error() + "; the relay may have accepted the request: check its task list before asking again"
+		case chatErr != nil:
 			reason = chatErr.Error()
-		} else if res.RelayError != "" {
+		case res.RelayError != "":
 			reason = res.RelayError
 		}
 		task.Status, task.Error = store.TaskFailed, reason

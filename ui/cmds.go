@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -34,7 +35,13 @@ func loadRowsCmd(st *store.Store) tea.Cmd {
 		if err != nil {
 			return rowsMsg{err: err}
 		}
-		return rowsMsg{rows: libRows(rows)}
+		// The scan touched every page of the library file, and the store's rows are garbage once
+		// converted: hand both back, once, so a large library does not keep the studio big.
+		lib := libRows(rows)
+		rows = nil
+		st.ReleaseMemory()
+		debug.FreeOSMemory()
+		return rowsMsg{rows: lib}
 	}
 }
 

@@ -14,8 +14,8 @@ import (
 // Clean removes terminal escape sequences and control characters, keeping newlines and tabs.
 // Invalid UTF-8 becomes U+FFFD so that width calculations stay right.
 func Clean(s string) string {
-	if isPlain(s) {
-		return s
+	if isPlain(s) || isCleanUnicode(s) {
+		return s // the common case, CJK titles included: no copy
 	}
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = ansi.Strip(s)
@@ -51,6 +51,19 @@ func Excerpt(s string, max int) string {
 	}
 	r := []rune(s)
 	return string(r[:max]) + "…"
+}
+
+// isCleanUnicode reports whether valid UTF-8 text has nothing Clean would remove.
+func isCleanUnicode(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if !keep(r) || r == 0x1b {
+			return false
+		}
+	}
+	return true
 }
 
 // isPlain is the fast path: printable ASCII, newlines and tabs need no work.
