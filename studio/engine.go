@@ -151,13 +151,6 @@ func (e *Engine) Start() error {
 		}
 		e.tracker.add(t)
 	}
-	clips, err := e.st.ClipsNeedingDownload()
-	if err != nil {
-		return fmt.Errorf("resume downloads: %w", err)
-	}
-	for _, c := range clips {
-		e.dl.enqueue(c.ID, true)
-	}
 	// Before the tracker and downloader run, so no finished download escapes the peak maker.
 	e.assets.start(e.ctx, &e.wg)
 	e.peaks.start(e.ctx, &e.wg)
@@ -167,9 +160,26 @@ func (e *Engine) Start() error {
 		e.tracker.run(e.ctx)
 	}()
 	e.dl.start(e.ctx, &e.wg)
-	if len(tasks) > 0 || len(clips) > 0 {
-		e.log.Info("resumed", "tasks", len(tasks), "downloads", len(clips))
-	}
+	// Finding the clips still to download reads each of them, which in a large library takes
+	// longer than a first frame should: do it in the background.
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		clips, err := e.st.ClipsNeedingDownload()
+		if err != nil {
+			e.problem(fmt.Errorf("resume downloads: %w", err), nil, nil)
+			return
+		}
+		for _, c := range clips {
+			if e.ctx.Err() != nil {
+				return
+			}
+			e.dl.enqueue(c.ID, true)
+		}
+		if len(tasks) > 0 || len(clips) > 0 {
+			e.log.Info("resumed", "tasks", len(tasks), "downloads", len(clips))
+		}
+	}()
 	return nil
 }
 

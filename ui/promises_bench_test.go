@@ -64,12 +64,10 @@ func BenchmarkStartToFirstFrame100k(b *testing.B) {
 			b.Fatal(err)
 		}
 		t1 := time.Now()
-		// What engine.Start reads before cmd_tui.go opens the studio (its side effects, polling
-		// and downloading, are left out).
-		if _, err := st.UnfinishedTasks(); err != nil {
-			b.Fatal(err)
-		}
-		if _, err := st.ClipsNeedingDownload(); err != nil {
+		// engine.Start as cmd_tui.go calls it before the first frame: it reads the unfinished
+		// tasks at once and looks for clips to download in the background (which keeps running,
+		// and competing for the CPU, while the frame is built, as in the real studio).
+		if err := eng.Start(); err != nil {
 			b.Fatal(err)
 		}
 		t2 := time.Now()
@@ -100,7 +98,7 @@ func BenchmarkStartToFirstFrame100k(b *testing.B) {
 	}
 	n := float64(b.N)
 	b.ReportMetric(open.Seconds()*1000/n, "ms-open")
-	b.ReportMetric(scans.Seconds()*1000/n, "ms-resume-scans")
+	b.ReportMetric(scans.Seconds()*1000/n, "ms-engine-start")
 	b.ReportMetric(frame.Seconds()*1000/n, "ms-model-frame")
 }
 
