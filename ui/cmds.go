@@ -215,18 +215,14 @@ func deleteCmd(e *studio.Engine, id, title string) tea.Cmd {
 	}
 }
 
-func detailCmd(st *store.Store, id string) tea.Cmd {
+// detailCmd reads a clip's lineage (Engine.Family reads the library only, never the relay).
+func detailCmd(e *studio.Engine, id string) tea.Cmd {
 	return func() tea.Msg {
-		c, err := st.Clip(id)
+		f, err := e.Family(id)
 		if err != nil {
 			return detailMsg{id: id, e: err}
 		}
-		d := &clipDetail{c: c}
-		if c.ParentID != "" {
-			d.parent, _ = st.Clip(c.ParentID) // the parent may have been deleted
-		}
-		d.children, _ = st.Children(id)
-		return detailMsg{id: id, d: d}
+		return detailMsg{id: id, d: &clipDetail{c: f.Clip, fam: f, rel: relatives(f)}}
 	}
 }
 

@@ -16,6 +16,7 @@ const (
 	ovConfirm
 	ovModels
 	ovPrompt
+	ovCraft
 )
 
 // overlay is what sits on top of the panes and takes the keys first: the help, a yes/no
@@ -28,6 +29,7 @@ type overlay struct {
 	sel    int
 	scroll int
 	input  textinput.Model
+	form   *craftForm // ovCraft: a song-craft action's dialog
 }
 
 // Intents confirmed by a dialog.
@@ -77,6 +79,8 @@ func (m *Model) overlayKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.requestQuit()
 	}
 	switch m.ov.kind {
+	case ovCraft:
+		return m.formKey(msg)
 	case ovHelp:
 		switch {
 		case km.is(msg, ActBack) || km.is(msg, ActHelp) || msg.String() == "q":
@@ -175,6 +179,10 @@ func (m *Model) renderOverlay(screen []string) []string {
 			body = append(body, l)
 		}
 		return overlayBox(screen, st, m.ov.title, body, min(m.w-2, 58), len(body)+2)
+	case ovCraft:
+		w := min(m.w-4, 76)
+		body := m.formView(w - 4)
+		return overlayBox(screen, st, m.ov.title, body, w, min(len(body)+2, m.h))
 	case ovPrompt:
 		w := min(m.w-4, 70)
 		m.ov.input.SetWidth(w - 8)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"testing"
@@ -13,7 +14,8 @@ import (
 
 // TestTmuxEndToEnd runs the real sunostudio binary in a tmux session (a real terminal) on
 // the built-in simulator with the null audio output: start, type a description, submit,
-// watch the task finish, find the clips in the library, play one, open the help, ask for a
+// watch the task finish, find the clips in the library, play one, extend it from a point
+// marked while it plays, open the help, ask for a
 // song in the chat pane and watch its answer and cards arrive, quit. Each
 // step waits for the screen to show its result (polling capture-pane, never sleeping blindly).
 //
@@ -112,6 +114,26 @@ func TestTmuxEndToEnd(t *testing.T) {
 		return strings.Contains(s, "playing · vol") && strings.Contains(s, "▶ ")
 	})
 
+	// 4b. Extend the song from a point marked while it plays: once two seconds have played,
+	// M marks the player's position, E opens the extend dialog with it, ctrl+s submits, and
+	// the two new clips (the continuation) arrive in the library.
+	waitFor("two seconds played", 20*time.Second, func(s string) bool {
+		return playerTime.MatchString(playerLine(s))
+	})
+	keys("M")
+	s = waitFor("mark", 5*time.Second, has("extend point 0:0", "marked"))
+	mark := markTime.FindStringSubmatch(s)
+	if mark == nil {
+		t.Fatalf("no marked time in the status line:\n%s", s)
+	}
+	keys("E")
+	waitFor("extend dialog", 5*time.Second, has("Extend", "From", mark[1]))
+	keys("C-s")
+	waitFor("extend submitted", 15*time.Second, has("extend submitted: task"))
+	waitFor("extension made", 90*time.Second, func(s string) bool {
+		return strings.Contains(s, "4 clips") && strings.Count(s, "✓ in library") == 4
+	})
+
 	// 5. Help overlay with the bindings, closed by esc.
 	keys("?")
 	waitFor("help", 5*time.Second, has("Keys", "play_pause", "write_lyrics"))
@@ -162,6 +184,22 @@ func TestTmuxEndToEnd(t *testing.T) {
 			t.Fatalf("panic in the log:\n%s", log)
 		}
 	}
+}
+
+var (
+	// playerTime matches the player bar's position once at least two seconds have played.
+	playerTime = regexp.MustCompile(`  (0:0[2-9]|0:[1-5]\d|[1-9]:\d\d) `)
+	markTime   = regexp.MustCompile(`extend point (0:\d\d(?:\.\d)?) marked`)
+)
+
+// playerLine is the player bar's first line (title, position, progress).
+func playerLine(screen string) string {
+	for _, l := range strings.Split(screen, "\n") {
+		if strings.HasPrefix(l, "▶ ") {
+			return l
+		}
+	}
+	return ""
 }
 
 func tail(path string) string {

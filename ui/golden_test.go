@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -101,6 +102,21 @@ func TestGoldenPanes(t *testing.T) {
 		// Chat mid-stream: a Chinese answer arriving, two songs named (one streaming, one
 		// queued), the prompt box ready for the next question.
 		"chat": chatMidStream,
+		// The waveform in the progress bar, with a section marked by [ and ] and the extend
+		// point by M while the song played, and the A/B take label.
+		"waveform": func(e *env) {
+			mustPut(e.t, e.st.PutPeaks("clip-a1", seedPeaks()))
+			st := player.Status{State: player.Playing, Volume: 80, Index: 0, Gen: 1,
+				Track:    player.Source{ID: "clip-a1", Title: "夏日海风 🌊 Summer Breeze"},
+				Position: 40 * time.Second, Duration: 183 * time.Second, Buffered: 150 * time.Second}
+			e.exec(e.send(playerMsg{ev: player.Event{Gen: 1, Kind: player.EventTrackChanged, State: player.Playing}, st: &st}))
+			e.key("esc", "[")
+			e.at(62 * time.Second)
+			e.key("]")
+			e.at(83 * time.Second)
+			e.key("M")
+			e.at(95 * time.Second)
+		},
 		"playing": func(e *env) {
 			st := player.Status{State: player.Playing, Volume: 80, QueueLen: 3, Repeat: player.RepeatAll, Index: 0,
 				Track:    player.Source{ID: "clip-a1", Title: "夏日海风 🌊 Summer Breeze"},
@@ -224,6 +240,26 @@ func TestTooSmall(t *testing.T) {
 	if strings.Contains(e.screen(), "enlarge") {
 		t.Error("60x16 is the minimum and should be drawn")
 	}
+}
+
+// seedPeaks is a waveform with a shape to recognise: a quiet intro, verses, a loud chorus
+// from 40% to 60%, and a fade.
+func seedPeaks() []float32 {
+	p := make([]float32, studio.PeakCount)
+	for i := range p {
+		x := float64(i) / float64(len(p))
+		v := 0.35 + 0.15*math.Sin(float64(i)/9)
+		switch {
+		case x < 0.1:
+			v = 0.1 + x*2
+		case x >= 0.4 && x < 0.6:
+			v = 0.85 + 0.1*math.Sin(float64(i)/5)
+		case x >= 0.9:
+			v = (1 - x) * 3
+		}
+		p[i] = float32(v)
+	}
+	return p
 }
 
 func clipFixture(id, title string) *store.Clip {

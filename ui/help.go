@@ -13,17 +13,20 @@ var helpGroups = []struct {
 	{"Everywhere", []Action{ActSubmit, ActNextPane, ActPrevPane, ActBack, ActHelp, ActQuit,
 		ActFocusCreate, ActFocusLyrics, ActFocusTasks, ActFocusLib, ActFocusChat}},
 	{"Player (outside text fields)", []Action{ActPlayPause, ActNextTrack, ActPrevTrack, ActSeekFwd,
-		ActSeekBack, ActVolUp, ActVolDown, ActMute, ActRepeat, ActShuffle}},
+		ActSeekBack, ActVolUp, ActVolDown, ActMute, ActRepeat, ActShuffle, ActSwitchTake, ActKeepTake,
+		ActKaraoke, ActMarkExtend, ActMarkStart, ActMarkEnd}},
 	{"Lists", []Action{ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown}},
 	{"Create", []Action{ActFieldPrev, ActFieldNext, ActToggle, ActEdit, ActSwitchMode, ActPickModel}},
 	{"Lyrics", []Action{ActIntro, ActVerse, ActPreChorus, ActChorus, ActBridge, ActOutro,
 		ActWriteLyrics, ActUndoLyrics, ActEdit}},
 	{"Tasks", []Action{ActRetry, ActRecheck, ActShowClips}},
 	{"Library", []Action{ActFilter, ActPlay, ActQueue, ActFavorite, ActDetails, ActDelete, ActExport,
-		ActSort, ActReverse}},
+		ActSort, ActReverse, ActGoToRel}},
 	{"Chat", []Action{ActChatSend, ActHistPrev, ActHistNext, ActChatStop, ActChatPrompt, ActChatRerun,
 		ActPlay, ActQueue}},
-	{"Dialogs", []Action{ActConfirm, ActCancel}},
+	{"Song craft (Library)", []Action{ActExtend, ActFullSong, ActCover, ActReplace, ActPersona,
+		ActPersonaSong, ActStems, ActWAV, ActMP4}},
+	{"Dialogs", []Action{ActConfirm, ActCancel, ActUsePosition}},
 }
 
 // helpLines renders the groups in columns that fit w cells, returning the lines.
@@ -36,6 +39,13 @@ func (m *Model) helpLines(w int) []string {
 		b := []string{m.sty.Accent.Render(g.title)}
 		for _, a := range g.acts {
 			k, d := m.keys.short(a)
+			if m.actionBlocked(a) {
+				// Greyed out (and crossed, for NO_COLOR): the relay answered "unsupported" to its
+				// extended features.
+				b = append(b, m.sty.Muted.Render(fit(k, keyW)+" "+fit("✗ "+d, descW)+" "+string(a)))
+				colW = max(colW, keyW+1+descW+1+len(a))
+				continue
+			}
 			b = append(b, m.sty.Key.Render(fit(k, keyW))+" "+fit(d, descW)+" "+m.sty.Muted.Render(string(a)))
 			colW = max(colW, keyW+1+descW+1+len(a))
 		}
@@ -93,5 +103,8 @@ func (m *Model) helpView(w, h int) []string {
 		note += fmt.Sprintf(" · j/k scroll (%d-%d of %d)", m.ov.scroll+1, end, len(lines))
 	}
 	note += ` · rebind in config.toml: [keys] play_pause = "space,p"`
+	if m.support.Known && !m.support.Extended {
+		note = "note: ✗ not on this relay · " + note
+	}
 	return append(padLines(body, w, h-1), m.sty.Muted.Render(trunc(note, w)))
 }

@@ -95,6 +95,8 @@ func itoa(n int) string { return strconv.Itoa(n) }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
 
+func jsonUnmarshalImpl(b []byte, v any) error { return json.Unmarshal(b, v) }
+
 // seqCmds unpacks tea.Sequence's message (an unexported []tea.Cmd type).
 func seqCmds(msg tea.Msg) []tea.Cmd {
 	v := reflect.ValueOf(msg)

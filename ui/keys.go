@@ -81,9 +81,34 @@ const (
 	ActExport   Action = "export"
 	ActSort     Action = "sort"
 	ActReverse  Action = "reverse_sort"
+	// ActGoToRel is enter on a relative in a clip's Family: the library moves to it.
+	ActGoToRel Action = "go_to_relative"
 
 	ActConfirm Action = "confirm"
 	ActCancel  Action = "cancel"
+)
+
+// Song craft: actions on the selected library clip (or the one whose details are open), each
+// through a small dialog; and the marks set while a clip plays, which the dialogs start from.
+const (
+	ActExtend      Action = "extend"
+	ActFullSong    Action = "full_song"
+	ActCover       Action = "cover"
+	ActReplace     Action = "replace_section"
+	ActPersona     Action = "make_persona"
+	ActPersonaSong Action = "persona_song"
+	ActStems       Action = "stems"
+	ActWAV         Action = "wav"
+	ActMP4         Action = "mp4"
+
+	ActMarkExtend  Action = "mark_extend"
+	ActMarkStart   Action = "mark_start"
+	ActMarkEnd     Action = "mark_end"
+	ActUsePosition Action = "use_position"
+
+	ActSwitchTake Action = "switch_take"
+	ActKeepTake   Action = "keep_take"
+	ActKaraoke    Action = "karaoke"
 )
 
 // Chat actions. The chat pane also uses the list actions for its song cards and the
@@ -163,6 +188,25 @@ var defaults = map[Action]binding{
 	ActExport:   {[]string{"e"}, "export library"},
 	ActSort:     {[]string{"o"}, "sort date/title/duration"},
 	ActReverse:  {[]string{"O"}, "reverse order"},
+	ActGoToRel:  {[]string{"enter"}, "go to the chosen relative"},
+
+	ActExtend:      {[]string{"E"}, "extend from a point"},
+	ActFullSong:    {[]string{"F"}, "full song (join extension)"},
+	ActCover:       {[]string{"c"}, "cover in a new style"},
+	ActReplace:     {[]string{"r"}, "replace a section"},
+	ActPersona:     {[]string{"P"}, "make a persona"},
+	ActPersonaSong: {[]string{"p"}, "sing with a persona"},
+	ActStems:       {[]string{"s"}, "split into stems"},
+	ActWAV:         {[]string{"w"}, "WAV file"},
+	ActMP4:         {[]string{"v"}, "MP4 video"},
+
+	ActMarkExtend:  {[]string{"M"}, "mark the extend point"},
+	ActMarkStart:   {[]string{"["}, "mark a section start"},
+	ActMarkEnd:     {[]string{"]"}, "mark a section end"},
+	ActUsePosition: {[]string{"ctrl+p"}, "time field: player's position"},
+	ActSwitchTake:  {[]string{"b"}, "A/B: other take, same place"},
+	ActKeepTake:    {[]string{"*"}, "keep this take (favourite)"},
+	ActKaraoke:     {[]string{"L"}, "synced lyrics, full screen"},
 
 	ActConfirm: {[]string{"y", "enter"}, "yes"},
 	ActCancel:  {[]string{"n", "esc"}, "no"},

@@ -121,9 +121,9 @@ func rowState(st *themes.Styles, r *libRow) (string, lipStyle) {
 }
 
 // view renders the list (or the details of one clip) in w x h cells.
-func (p *libraryPane) view(st *themes.Styles, w, h int, loc *time.Location, focused bool, playingID string) []string {
+func (p *libraryPane) view(st *themes.Styles, w, h int, loc *time.Location, focused bool, playingID string, menu []string) []string {
 	if p.detail != nil {
-		return p.detailView(st, w, h, loc)
+		return p.detailView(st, w, h, loc, menu)
 	}
 	out := []string{p.header(st, w)}
 	listH := h - 1

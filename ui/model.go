@@ -72,6 +72,20 @@ type Model struct {
 	warnings []string
 	ticking  bool // the elapsed-time tick is scheduled
 
+	// Song craft: what the relay has shown about its extended features (cached from the
+	// engine, read again after each craft answer), the points marked on clips while they
+	// played, the WAV/MP4 requests followed until their files land, and the dialog counter.
+	support studio.Support
+	marks   map[string]*marks
+	assets  map[string]assetWait
+	formSeq int
+	// takes are the current track's A/B takes (its task's playable clips); wave its waveform.
+	takes takes
+	wave  wave
+	// sync is the current track's synced lyrics; karaoke shows them full screen.
+	sync    synced
+	karaoke bool
+
 	// tick makes one-shot timers (tea.Tick); tests replace it to fire timers themselves.
 	tick func(time.Duration, func(time.Time) tea.Msg) tea.Cmd
 
@@ -104,7 +118,8 @@ func New(o Options) (*Model, error) {
 		o.Location = time.Local
 	}
 	m := &Model{o: o, eng: o.Engine, st: o.Engine.Store(), pl: o.Player, log: o.Logger, now: o.Now,
-		loc: o.Location, dirty: true, full: true, tick: tea.Tick, chatRuns: map[int]*chatRun{}}
+		loc: o.Location, dirty: true, full: true, tick: tea.Tick, chatRuns: map[int]*chatRun{},
+		marks: map[string]*marks{}, assets: map[string]assetWait{}}
 	m.chatFn = m.eng.Chat
 	if m.o.Source == nil {
 		m.o.Source = defaultSource(m.eng)
@@ -147,6 +162,9 @@ func New(o Options) (*Model, error) {
 	if q := m.eng.LastQuota(); q != nil {
 		m.quota = q
 	}
+	// Read before the first frame (a library read, like the first rows): the details grey out
+	// what a known stock relay lacks from the start.
+	m.support = m.eng.ExtendedSupport()
 	if len(m.warnings) > 0 {
 		for _, w := range m.warnings {
 			m.log.Warn("ui", "warning", w)

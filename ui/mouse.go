@@ -26,6 +26,10 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 		return nil
 	}
 	x, y := mo.X, mo.Y
+	if m.karaoke && !m.lay.player.contains(x, y) {
+		m.quiet = true // the panes are behind the lyrics
+		return nil
+	}
 	if m.lay.compact && m.lay.tabs.contains(x, y) {
 		return m.clickTab(x)
 	}
@@ -134,6 +138,10 @@ func (m *Model) handleWheel(msg tea.MouseWheelMsg) tea.Cmd {
 		d = 3
 	default:
 		m.quiet = true
+		return nil
+	}
+	if m.karaoke && m.ov.kind == ovNone {
+		m.quiet = true // the panes are behind the lyrics
 		return nil
 	}
 	if m.ov.kind == ovHelp {

@@ -54,6 +54,7 @@ type (
 	favMsg struct {
 		clip *store.Clip
 		err  error
+		kept bool // the A/B keeper key set it
 	}
 	deletedMsg struct {
 		id, title string

@@ -40,6 +40,10 @@ type libraryPane struct {
 	detail      *clipDetail
 	detailTop   int
 	loadingInfo string // id of the clip whose details are being read
+	// relSel is the family row under the cursor in the details; relFollow asks the next
+	// render to scroll it into view.
+	relSel    int
+	relFollow bool
 
 	note    string
 	noteErr bool
@@ -207,6 +211,27 @@ func (p *libraryPane) remove(id string) {
 	}
 }
 
+// setDetail shows a clip's details with the family cursor on the clip itself.
+func (p *libraryPane) setDetail(d *clipDetail) {
+	p.detail, p.detailTop = d, 0
+	p.relSel = d.selfIndex()
+	p.relFollow = false
+}
+
+// jumpTo selects a clip in the list, dropping a filter or a task view that hides it.
+func (p *libraryPane) jumpTo(id string) {
+	if p.selectID(id) {
+		return
+	}
+	if p.query != "" || p.taskID != "" {
+		p.input.SetValue("")
+		p.query, p.taskID = "", ""
+		p.prevQuery, p.prevMatched = "", nil
+		p.refilter()
+	}
+	p.selectID(id)
+}
+
 func (p *libraryPane) selectedID() string {
 	if r := p.selected(); r != nil {
 		return r.ID
@@ -268,6 +293,8 @@ type (
 	deleteIntent struct{ id, title string }
 	detailIntent struct{ id string }
 	exportIntent struct{}
+	// jumpIntent moves the library selection to a relative and shows its details.
+	jumpIntent struct{ id string }
 )
 
 // editing reports whether the filter input has the keyboard.
@@ -299,16 +326,25 @@ func (p *libraryPane) handleKey(km Keymap, msg tea.KeyPressMsg, page int) (bool,
 		switch {
 		case km.is(msg, ActBack) || km.is(msg, ActDetails):
 			p.detail = nil
+		// With a family to move through, up/down choose a relative; past either end of the
+		// family (and without one) they scroll, so the lyrics stay reachable.
 		case km.is(msg, ActUp):
-			p.detailTop = max(0, p.detailTop-1)
+			if !p.detail.hasFamily() || !p.moveRel(-1) {
+				p.detailTop = max(0, p.detailTop-1)
+			}
 		case km.is(msg, ActDown):
-			p.detailTop++
+			if !p.detail.hasFamily() || !p.moveRel(1) {
+				p.detailTop++
+			}
 		case km.is(msg, ActPageUp):
 			p.detailTop = max(0, p.detailTop-page)
 		case km.is(msg, ActPageDown):
 			p.detailTop += page
 		case km.is(msg, ActTop):
 			p.detailTop = 0
+		case p.onRelative() && km.is(msg, ActGoToRel):
+			// Enter on a relative goes to it; on the clip itself it plays, as in the list.
+			return true, jumpIntent{p.chosenRel().id}, nil
 		case km.is(msg, ActPlay):
 			return true, playIntent{p.detail.c.ID}, nil
 		case km.is(msg, ActQueue):
@@ -318,11 +354,19 @@ func (p *libraryPane) handleKey(km Keymap, msg tea.KeyPressMsg, page int) (bool,
 		case km.is(msg, ActDelete):
 			return true, deleteIntent{p.detail.c.ID, p.detail.c.Title}, nil
 		default:
+			if a, ok := craftKey(km, msg); ok {
+				return true, craftIntent{a, clipInfoOf(p.detail.c)}, nil
+			}
 			return false, nil, nil
 		}
 		return true, nil, nil
 	}
 	r := p.selected()
+	if r != nil {
+		if a, ok := craftKey(km, msg); ok {
+			return true, craftIntent{a, rowInfo(r)}, nil
+		}
+	}
 	switch {
 	case km.is(msg, ActFilter):
 		p.filtering = true
@@ -384,6 +428,10 @@ func (p *libraryPane) help() []Action {
 	switch {
 	case p.filtering:
 		return []Action{ActBack, ActDown}
+	case p.onRelative():
+		return []Action{ActGoToRel, ActUp, ActDown, ActBack}
+	case p.detail != nil && p.detail.hasFamily():
+		return []Action{ActPlay, ActUp, ActDown, ActQueue, ActFavorite, ActBack}
 	case p.detail != nil:
 		return []Action{ActPlay, ActQueue, ActFavorite, ActUp, ActDown, ActBack}
 	}

@@ -73,7 +73,17 @@ func stateIcon(s player.State) string {
 }
 
 // view renders the two lines; x0 is the pane's left column on screen (for the bar's place).
-func (p *playerPane) view(st *themes.Styles, w int, x0 int) []string {
+// barExtras is what the root adds to the bar: the A/B take label, the track's waveform and
+// the points marked on it.
+type barExtras struct {
+	take  string
+	peaks []float32
+	marks *marks
+	// lyric is the current line of the synced lyrics, styled ("" when there are none).
+	lyric string
+}
+
+func (p *playerPane) view(st *themes.Styles, w int, x0 int, ex barExtras) []string {
 	s := p.st
 	title := line(s.Track.Title)
 	if title == "" && s.Track.ID != "" {
@@ -98,16 +108,17 @@ func (p *playerPane) view(st *themes.Styles, w int, x0 int) []string {
 		}
 		bar := ""
 		if barW > 0 {
-			bar = " " + p.bar(st, barW) + " "
+			bar = " " + p.bar(st, barW, ex) + " "
 		}
 		p.barX, p.barW = x0+leftW+1+len(pos)+1, barW
 		top = left + " " + st.Muted.Render(pos) + bar + st.Muted.Render(dur)
 	}
-	return []string{fit(top, w), fit(p.infoLine(st, w), w)}
+	return []string{fit(top, w), fit(p.infoLine(st, w, ex), w)}
 }
 
 // bar draws position and buffered audio: ━ played, ─ buffered, · not arrived yet.
-func (p *playerPane) bar(st *themes.Styles, w int) string {
+// With the track's waveform it draws that instead (waveBar), and marked points either way.
+func (p *playerPane) bar(st *themes.Styles, w int, ex barExtras) string {
 	s := p.st
 	if s.Duration <= 0 {
 		return st.BarEmpty.Render(strings.Repeat("─", w))
@@ -116,12 +127,15 @@ func (p *playerPane) bar(st *themes.Styles, w int) string {
 	buf := int(int64(w) * int64(s.Buffered) / int64(s.Duration))
 	played = max(0, min(w, played))
 	buf = max(played, min(w, buf))
+	if cols := markCols(ex.marks, s.Duration.Seconds(), w); len(ex.peaks) > 0 || len(cols) > 0 {
+		return waveBar(st, ex.peaks, w, played, buf, cols)
+	}
 	return st.BarFull.Render(strings.Repeat("━", played)) +
 		st.BarEmpty.Render(strings.Repeat("─", buf-played)) +
 		st.Muted.Render(strings.Repeat("·", w-buf))
 }
 
-func (p *playerPane) infoLine(st *themes.Styles, w int) string {
+func (p *playerPane) infoLine(st *themes.Styles, w int, ex barExtras) string {
 	s := p.st
 	var oe *player.OutputError
 	if s.State == player.NoOutput || s.OutputErr != nil {
@@ -144,12 +158,23 @@ func (p *playerPane) infoLine(st *themes.Styles, w int) string {
 	if s.Shuffle {
 		parts = append(parts, "shuffle")
 	}
+	if ex.take != "" {
+		parts = append(parts, ex.take)
+	}
 	if !p.has {
 		parts = []string{"stopped", "queue 0"}
 	}
 	left := st.Muted.Render(strings.Join(parts, " · "))
 	if p.lastErr != "" && s.State != player.Playing {
 		return spread(left, " "+st.Error.Render(trunc(line(p.lastErr), w/2)), w)
+	}
+	if ex.lyric != "" {
+		// The line being sung comes first; the player's state keeps what is left on the right.
+		state := strings.Join(parts[:min(2, len(parts))], " · ")
+		if ex.take != "" {
+			state += " · " + ex.take
+		}
+		return spread(ex.lyric, " "+st.Muted.Render(state), w)
 	}
 	return left
 }

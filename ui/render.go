@@ -26,11 +26,17 @@ func (m *Model) render() string {
 			}
 		}
 	}
-	if m.lay.compact {
+	if m.lay.compact && !m.karaoke {
 		put(m.lay.tabs, []string{m.tabsLine()})
 	}
+	if m.karaoke {
+		// The synced lyrics take the whole screen above the player bar; the panes' lines are
+		// drawn again when it closes.
+		body := rect{0, 0, m.w, m.lay.player.y}
+		put(body, m.karaokeView(body.w, body.h))
+	}
 	for id := paneID(0); id < numPanes; id++ {
-		if !m.visible(id) {
+		if !m.visible(id) || m.karaoke {
 			continue
 		}
 		if id == paneChat || m.full || m.paneLines[id] == nil {
@@ -39,7 +45,7 @@ func (m *Model) render() string {
 		put(m.lay.panes[id], m.paneLines[id])
 	}
 	m.full = false
-	put(m.lay.player, m.plr.view(&m.sty, m.w, m.lay.player.x))
+	put(m.lay.player, m.plr.view(&m.sty, m.w, m.lay.player.x, m.barExtras()))
 	put(m.lay.status, []string{m.statusLine(m.w)})
 	screen := make([]string, m.h)
 	for y, segs := range rows {
@@ -99,7 +105,11 @@ func (m *Model) paneView(id paneID, r rect) []string {
 		info = m.tasks.header()
 		acts = m.tasks.help()
 	case paneLibrary:
-		body = m.lib.view(&m.sty, w, bodyH, m.loc, focused, m.plr.st.Track.ID)
+		var menu []string
+		if m.lib.detail != nil {
+			menu = m.craftMenu(w)
+		}
+		body = m.lib.view(&m.sty, w, bodyH, m.loc, focused, m.plr.st.Track.ID, menu)
 		acts = m.lib.help()
 	case paneChat:
 		// Whatever arrived but is not drawn yet (the pane was hidden) is drawn now.

@@ -154,6 +154,42 @@ func TestRelayTextIsInertInEveryPane(t *testing.T) {
 			e.exec(e.send(playMsg{id: "clip-evil", title: evil("Title"), err: errors.New(evil("cannot play"))}))
 		}},
 		{"help", func(e *env) { e.key("esc", "?") }},
+		{"extend dialog", func(e *env) {
+			e.key("esc", "4")
+			e.m.lib.selectID("clip-evil")
+			e.key("E")
+		}},
+		{"persona song dialog", func(e *env) {
+			mustPut(e.t, e.st.PutPersona(&store.Persona{ID: "p-evil", Name: evil("Voice"), Description: evil("about"),
+				RootClipID: "clip-evil"}))
+			e.key("esc", "4")
+			e.m.lib.selectID("clip-evil")
+			e.key("p")
+		}},
+		{"craft refusal", func(e *env) {
+			e.key("esc", "4")
+			e.m.lib.selectID("clip-evil")
+			e.key("E")
+			e.exec(e.send(craftMsg{req: craftReq{form: e.m.ov.form.id, act: craftExtend},
+				err: &client.Error{Kind: client.KindUnsupported, Message: evil("unsupported")}}))
+		}},
+		{"synced lyrics", func(e *env) {
+			mustPut(e.t, e.st.PutTiming(&store.Timing{ClipID: "clip-evil", Words: []store.TimedWord{
+				{Word: evil("[Verse]\n夜"), Start: 1, End: 2}, {Word: evil("空") + "\n", Start: 2, End: 3},
+				{Word: "[" + evil("Chorus") + "]\n" + evil("星"), Start: 4, End: 6}}}))
+			st := player.Status{State: player.Playing, Gen: 1, Track: player.Source{ID: "clip-evil", Title: evil("Playing")},
+				Position: 4500 * time.Millisecond, Duration: 120 * time.Second}
+			e.exec(e.send(playerMsg{ev: player.Event{Gen: 1, Kind: player.EventTrackChanged, State: player.Playing}, st: &st}))
+		}},
+		{"karaoke", func(e *env) {
+			mustPut(e.t, e.st.PutTiming(&store.Timing{ClipID: "clip-evil", Words: []store.TimedWord{
+				{Word: evil("[Verse]\n夜"), Start: 1, End: 2}, {Word: evil("空") + "\n", Start: 2, End: 3},
+				{Word: "[" + evil("Chorus") + "]\n" + evil("星"), Start: 4, End: 6}}}))
+			st := player.Status{State: player.Playing, Gen: 1, Track: player.Source{ID: "clip-evil", Title: evil("Playing")},
+				Position: 4500 * time.Millisecond, Duration: 120 * time.Second}
+			e.exec(e.send(playerMsg{ev: player.Event{Gen: 1, Kind: player.EventTrackChanged, State: player.Playing}, st: &st}))
+			e.key("esc", "L")
+		}},
 	}
 	for _, sc := range scenarios {
 		for _, sz := range []struct{ w, h int }{{120, 40}, {80, 24}} {

@@ -22,6 +22,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.ov.kind != ovNone {
 		return m.overlayKey(msg)
 	}
+	if m.karaoke {
+		return m.handleKaraokeKey(msg)
+	}
 	editing := m.editing()
 	// A binding that is a plain character never fires inside a text field: it is text.
 	global := func(a Action) bool { return km.is(msg, a) && !(editing && typed(msg)) }
@@ -57,7 +60,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.setFocus(paneLibrary)
 	case km.is(msg, ActFocusChat):
 		return m.setFocus(paneChat)
+	case km.is(msg, ActKaraoke):
+		return m.karaokeKey()
 	default:
+		if cmd, ok := m.markKey(msg); ok {
+			return cmd
+		}
+		if cmd, ok := m.takeKey(msg); ok {
+			return cmd
+		}
 		if cmd, ok := m.playerKey(msg); ok {
 			return cmd
 		}
@@ -110,6 +121,9 @@ func (m *Model) handlePaste(msg tea.PasteMsg) tea.Cmd {
 		var cmd tea.Cmd
 		m.ov.input, cmd = m.ov.input.Update(msg)
 		return cmd
+	}
+	if m.ov.kind == ovCraft {
+		return m.formPaste(msg)
 	}
 	switch m.focus {
 	case paneCreate:
@@ -171,7 +185,11 @@ func (m *Model) do(intent any) tea.Cmd {
 		return favCmd(m.eng, it.id)
 	case detailIntent:
 		m.lib.loadingInfo = it.id
-		return detailCmd(m.st, it.id)
+		return detailCmd(m.eng, it.id)
+	case jumpIntent:
+		m.lib.jumpTo(it.id)
+		m.lib.loadingInfo = it.id
+		return detailCmd(m.eng, it.id)
 	case deleteIntent:
 		title := line(it.title)
 		if title == "" {
@@ -183,6 +201,8 @@ func (m *Model) do(intent any) tea.Cmd {
 		}, confirmedDelete{it.id, it.title})
 	case confirmedDelete:
 		return deleteCmd(m.eng, it.id, it.title)
+	case craftIntent:
+		return m.openCraft(it)
 	case exportIntent:
 		path := exportPath(m.o.ExportDir, m.now())
 		m.setNotice("exporting the library…")

@@ -16,10 +16,36 @@ const (
 // handlePlayer applies a player event. Events of an older play generation are dropped; a
 // position event that does not change what the bar shows causes no render.
 func (m *Model) handlePlayer(msg playerMsg) tea.Cmd {
-	if !m.plr.apply(msg.ev, msg.st) {
+	if msg.ev.Gen < m.plr.gen {
+		m.quiet = true // stale: from a track that is no longer current
+		return nil
+	}
+	track := m.plr.st.Track.ID
+	// Both run: the bar may not move while the lyrics reach the next word.
+	changed := m.plr.apply(msg.ev, msg.st)
+	if m.syncMoved() {
+		changed = true
+	}
+	if !changed {
 		m.quiet = true
 		return nil
 	}
+	if id := m.plr.st.Track.ID; id != track && id != "" {
+		return tea.Batch(m.newTrack(id), m.saveVolume(msg))
+	}
+	return m.saveVolume(msg)
+}
+
+// newTrack starts what a track brings along, each read in a Cmd: its A/B takes, its
+// waveform and its synced lyrics (from the relay only where it may have them).
+func (m *Model) newTrack(id string) tea.Cmd {
+	m.wave = wave{}
+	askRelay := !m.support.Known || m.support.Extended
+	return tea.Batch(takesCmd(m.st, id), peaksCmd(m.eng, id), m.fetchTiming(id, askRelay))
+}
+
+// saveVolume saves a volume the user chose with the volume keys.
+func (m *Model) saveVolume(msg playerMsg) tea.Cmd {
 	// Remember the volume the user chose with the volume keys.
 	if msg.st != nil && m.plr.volumeChanged && msg.st.Volume != m.plr.savedVolume {
 		m.plr.volumeChanged = false

@@ -20,7 +20,7 @@ func (m *Model) handleEngine(ev studio.Event) tea.Cmd {
 		}
 		m.tasks.upsertTask(ev.Task)
 		cmd := m.lyricsResult(ev.Task)
-		return tea.Batch(cmd, m.startTick())
+		return tea.Batch(cmd, m.startTick(), m.assetTaskDone(ev.Task))
 	case studio.ClipUpdated:
 		if ev.Clip == nil {
 			break
@@ -28,9 +28,7 @@ func (m *Model) handleEngine(ev studio.Event) tea.Cmd {
 		m.tasks.upsertClip(ev.Clip)
 		m.lib.upsert(store.RowOf(ev.Clip))
 		m.chat.fromLibrary(ev.Clip)
-		if d := m.lib.detail; d != nil && d.c.ID == ev.Clip.ID {
-			d.c = ev.Clip
-		}
+		return m.detailSeesClip(ev.Clip)
 	case studio.DownloadProgress:
 		if ev.Clip == nil {
 			m.quiet = true
@@ -46,12 +44,39 @@ func (m *Model) handleEngine(ev studio.Event) tea.Cmd {
 		}
 	case studio.QuotaUpdated:
 		m.quota = ev.Quota
+	case studio.PeaksReady:
+		return m.peaksReady(ev)
 	case studio.Problem:
 		if ev.Err != nil {
 			m.setProblem("", ev.Err)
 		}
 	default:
 		m.quiet = true
+	}
+	return nil
+}
+
+// detailSeesClip keeps the open details in step with a changed clip: the clip itself and its
+// relatives are updated in place; a clip new to the family (an extension or a stem that just
+// appeared) reads the family again.
+func (m *Model) detailSeesClip(c *store.Clip) tea.Cmd {
+	d := m.lib.detail
+	if d == nil {
+		return nil
+	}
+	if d.c.ID == c.ID {
+		d.c = c
+	}
+	known := false
+	for i := range d.rel {
+		if d.rel[i].id == c.ID {
+			d.rel[i].c = c
+			known = true
+		}
+	}
+	if !known && c.ParentID == d.c.ID && m.lib.loadingInfo == "" {
+		m.lib.loadingInfo = d.c.ID
+		return detailCmd(m.eng, d.c.ID)
 	}
 	return nil
 }
@@ -190,9 +215,14 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.lib.upsert(store.RowOf(msg.clip))
-		if d := m.lib.detail; d != nil && d.c.ID == msg.clip.ID {
-			d.c = msg.clip
+		if msg.kept {
+			name := ""
+			if i := m.takes.index(msg.clip.ID); i >= 0 && len(m.takes.ids) > 1 {
+				name = " take " + takeName(i)
+			}
+			m.setNotice("kept" + name + ": ★ " + line(msg.clip.Title))
 		}
+		return m.detailSeesClip(msg.clip)
 	case deletedMsg:
 		if msg.err != nil {
 			m.setProblem("delete", msg.err)
@@ -210,7 +240,20 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 			m.setProblem("details", msg.e)
 			return nil
 		}
-		m.lib.detail, m.lib.detailTop = msg.d, 0
+		if d := m.lib.detail; d != nil && d.c.ID == msg.d.c.ID {
+			// A refresh of the clip on screen (a new relative arrived): keep the place.
+			sel := d.rel[min(m.lib.relSel, len(d.rel)-1)].id
+			top := m.lib.detailTop
+			m.lib.setDetail(msg.d)
+			m.lib.detailTop = top
+			for i, r := range msg.d.rel {
+				if r.id == sel && r.c != nil {
+					m.lib.relSel = i
+				}
+			}
+			return nil
+		}
+		m.lib.setDetail(msg.d)
 	case playMsg:
 		if msg.err != nil {
 			m.setProblem("play", msg.err)
@@ -234,6 +277,29 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		if msg.q != nil {
 			m.quota = msg.q
 		}
+	case craftMsg:
+		return m.handleCraft(msg)
+	case switchedMsg:
+		m.handleSwitched(msg)
+	case peaksMsg:
+		m.handlePeaks(msg)
+	case timingMsg:
+		return m.handleTiming(msg)
+	case takesMsg:
+		if msg.id != m.plr.st.Track.ID {
+			m.quiet = true // the track changed again since
+			return nil
+		}
+		m.takes = takes{trackID: msg.id, ids: msg.ids}
+	case personasMsg:
+		m.handlePersonas(msg)
+	case supportMsg:
+		if msg.s == m.support {
+			m.quiet = true
+		}
+		m.support = msg.s
+	case assetDoneMsg:
+		m.handleAssetDone(msg)
 	case noticeMsg:
 		if msg.err {
 			m.problem = msg.text

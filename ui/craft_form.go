@@ -1,0 +1,331 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"sunostudio/themes"
+)
+
+// craftForm is the small dialog of a song-craft action: a few fields, a place for the answer
+// (a refusal next to its field, an unsupported relay, a failure), and a busy state while the
+// engine asks the relay. It stays open until the request is accepted, so a refused value can
+// be corrected in place; esc closes it at any time (a late answer then goes to the status
+// line).
+type craftForm struct {
+	id     int // matches the answers of this dialog's requests
+	act    craftAct
+	clip   clipInfo
+	intro  []string // what the action does, above the fields
+	fields []*formField
+	focus  int
+	busy   bool
+	err    string // the relay's or engine's answer that belongs to no field
+}
+
+// clipInfo is what a dialog needs to know about the clip it works on.
+type clipInfo struct {
+	id, title, tags string
+	duration        float64
+}
+
+type formKind int
+
+const (
+	ffText   formKind = iota
+	ffTime            // seconds into the song: m:ss, h:mm:ss or seconds
+	ffCheck           // on / off
+	ffChoice          // one of a few, left/right cycle
+)
+
+type formField struct {
+	key   string // what the request takes from it: "at", "start", "end", "tags", ...
+	label string
+	kind  formKind
+	in    textinput.Model
+	// A check: on, and what it says either way.
+	on              bool
+	onText, offText string
+	// A choice.
+	choices []formChoice
+	sel     int
+	hint    string // muted, under the field
+	err     string // the engine's refusal of this field (studio.ErrBadInput), under it
+}
+
+type formChoice struct{ id, label string }
+
+const formLabelW = 9
+
+// newTextField makes a text field. Placeholders stay ASCII: the text input pads a wide
+// placeholder rune with NUL bytes, which must never reach the terminal.
+func newTextField(st *themes.Styles, key, label, value, placeholder string, limit int) *formField {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = placeholder
+	in.CharLimit = limit
+	in.SetStyles(inputStyles(st, st.Accent))
+	in.SetValue(value)
+	in.CursorEnd()
+	return &formField{key: key, label: label, kind: ffText, in: in}
+}
+
+func newTimeField(st *themes.Styles, key, label string, at float64, set bool) *formField {
+	v := ""
+	if set {
+		v = fmtSeconds(at)
+	}
+	f := newTextField(st, key, label, v, "m:ss", 12)
+	f.kind = ffTime
+	return f
+}
+
+func (f *craftForm) field(key string) *formField {
+	for _, fl := range f.fields {
+		if fl.key == key {
+			return fl
+		}
+	}
+	return nil
+}
+
+func (f *craftForm) value(key string) string {
+	if fl := f.field(key); fl != nil {
+		return strings.TrimSpace(fl.in.Value())
+	}
+	return ""
+}
+
+func (f *craftForm) checked(key string) bool {
+	fl := f.field(key)
+	return fl != nil && fl.on
+}
+
+func (f *craftForm) choice(key string) string {
+	fl := f.field(key)
+	if fl == nil || fl.sel < 0 || fl.sel >= len(fl.choices) {
+		return ""
+	}
+	return fl.choices[fl.sel].id
+}
+
+// focusAt moves the keyboard to field i; only a text field takes it.
+func (f *craftForm) focusAt(i int) tea.Cmd {
+	if len(f.fields) == 0 {
+		return nil
+	}
+	f.focus = (i + len(f.fields)) % len(f.fields)
+	var cmd tea.Cmd
+	for j, fl := range f.fields {
+		if fl.kind != ffText && fl.kind != ffTime {
+			continue
+		}
+		if j == f.focus {
+			cmd = fl.in.Focus()
+		} else {
+			fl.in.Blur()
+		}
+	}
+	return cmd
+}
+
+func (f *craftForm) focused() *formField {
+	if f.focus < 0 || f.focus >= len(f.fields) {
+		return nil
+	}
+	return f.fields[f.focus]
+}
+
+// clearErrors forgets the previous answer before a new request.
+func (f *craftForm) clearErrors() {
+	f.err = ""
+	for _, fl := range f.fields {
+		fl.err = ""
+	}
+}
+
+// parseSeconds reads a time in the song: "80", "80.5", "1:20", "1:20.5", "0:01:20".
+func parseSeconds(s string) (float64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, errors.New("needed: write the time as m:ss or seconds")
+	}
+	parts := strings.Split(s, ":")
+	if len(parts) > 3 {
+		return 0, fmt.Errorf("%q is not a time: write it as m:ss or seconds", s)
+	}
+	total := 0.0
+	for i, p := range parts {
+		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		last := i == len(parts)-1
+		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) || (!last && v != math.Trunc(v)) ||
+			(i > 0 && v >= 60) {
+			return 0, fmt.Errorf("%q is not a time: write it as m:ss or seconds", s)
+		}
+		total = total*60 + v
+	}
+	return total, nil
+}
+
+// fmtSeconds writes a time as the fields read it: m:ss, with tenths when they matter (a point
+// marked while listening is that precise).
+func fmtSeconds(s float64) string {
+	s = math.Round(s*10) / 10
+	whole := int(s)
+	tenth := int(math.Round((s - float64(whole)) * 10))
+	out := fmt.Sprintf("%d:%02d", whole/60, whole%60)
+	if whole >= 3600 {
+		out = fmt.Sprintf("%d:%02d:%02d", whole/3600, whole/60%60, whole%60)
+	}
+	if tenth > 0 {
+		out += fmt.Sprintf(".%d", tenth)
+	}
+	return out
+}
+
+// formKey handles a key while a craft dialog is open.
+func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
+	f := m.ov.form
+	km := m.keys
+	fl := f.focused()
+	switch {
+	case msg.String() == "esc":
+		m.ov = overlay{}
+		return nil
+	case f.busy:
+		return nil // the request is on its way; only esc does something
+	case km.is(msg, ActSubmit):
+		return m.submitForm()
+	case msg.String() == "enter":
+		if len(f.fields) == 0 || f.focus == len(f.fields)-1 {
+			return m.submitForm()
+		}
+		return f.focusAt(f.focus + 1)
+	case msg.String() == "tab" || msg.String() == "down":
+		return f.focusAt(f.focus + 1)
+	case msg.String() == "shift+tab" || msg.String() == "up":
+		return f.focusAt(f.focus - 1)
+	case fl == nil:
+		return nil
+	case fl.kind == ffTime && km.is(msg, ActUsePosition):
+		if pos, ok := m.positionIn(f.clip.id); ok {
+			fl.in.SetValue(fmtSeconds(pos))
+			fl.in.CursorEnd()
+			fl.err = ""
+		} else {
+			fl.err = "the player is not playing this song: play it, then press this while it plays"
+		}
+		return nil
+	case fl.kind == ffCheck:
+		if msg.String() == "space" || msg.String() == "left" || msg.String() == "right" {
+			fl.on = !fl.on
+		}
+		return nil
+	case fl.kind == ffChoice:
+		if n := len(fl.choices); n > 0 {
+			switch msg.String() {
+			case "left":
+				fl.sel = (fl.sel + n - 1) % n
+			case "right", "space":
+				fl.sel = (fl.sel + 1) % n
+			}
+		}
+		return nil
+	}
+	var cmd tea.Cmd
+	fl.in, cmd = fl.in.Update(msg)
+	return cmd
+}
+
+// formPaste puts pasted text into the focused text field.
+func (m *Model) formPaste(msg tea.PasteMsg) tea.Cmd {
+	f := m.ov.form
+	if fl := f.focused(); fl != nil && !f.busy && (fl.kind == ffText || fl.kind == ffTime) {
+		var cmd tea.Cmd
+		fl.in, cmd = fl.in.Update(msg)
+		return cmd
+	}
+	return nil
+}
+
+// formView is the dialog's body for an inner width of w cells.
+func (m *Model) formView(w int) []string {
+	f := m.ov.form
+	st := &m.sty
+	var body []string
+	for _, l := range f.intro {
+		for _, wl := range wrap(l, w) {
+			body = append(body, st.Muted.Render(wl))
+		}
+	}
+	if len(f.intro) > 0 && len(f.fields) > 0 {
+		body = append(body, "")
+	}
+	inW := max(4, w-formLabelW-2)
+	for i, fl := range f.fields {
+		marker, ls := "  ", st.Muted
+		if i == f.focus {
+			marker, ls = st.Accent.Render("› "), st.Accent
+		}
+		var content string
+		switch fl.kind {
+		case ffText, ffTime:
+			fl.in.SetWidth(inW - 1)
+			content = fl.in.View()
+		case ffCheck:
+			box, text := "[ ] ", fl.offText
+			if fl.on {
+				box, text = "[x] ", fl.onText
+			}
+			content = box + text
+		case ffChoice:
+			if len(fl.choices) == 0 {
+				content = st.Muted.Render("(none)")
+			} else {
+				content = "‹ " + line(fl.choices[fl.sel].label) + " ›"
+				if len(fl.choices) > 1 {
+					content += st.Muted.Render(fmt.Sprintf("  %d of %d, ←/→", fl.sel+1, len(fl.choices)))
+				}
+			}
+		}
+		body = append(body, marker+ls.Render(fit(fl.label, formLabelW-2))+trunc(content, inW))
+		pad := strings.Repeat(" ", formLabelW)
+		if fl.err != "" {
+			for _, wl := range wrap("✗ "+line(fl.err), w-formLabelW) {
+				body = append(body, pad+st.Error.Render(wl))
+			}
+		}
+		if fl.hint != "" && (i == f.focus || fl.kind == ffCheck) {
+			for _, wl := range wrap(fl.hint, w-formLabelW) {
+				body = append(body, pad+st.Muted.Render(wl))
+			}
+		}
+	}
+	if f.err != "" {
+		body = append(body, "")
+		for _, wl := range wrap("✗ "+line(f.err), w) {
+			body = append(body, st.Error.Render(wl))
+		}
+	}
+	body = append(body, "")
+	sk, _ := m.keys.short(ActSubmit)
+	switch {
+	case f.busy:
+		body = append(body, st.Warn.Render("asking the relay…")+st.Muted.Render(" · esc closes (the answer goes to the status line)"))
+	case len(f.fields) == 0:
+		body = append(body, st.Key.Render("enter")+" "+craftVerb(f.act)+"   "+st.Key.Render("esc")+" cancel")
+	default:
+		body = append(body, st.Key.Render(sk)+" "+craftVerb(f.act)+" · "+st.Key.Render("enter")+" next · "+
+			st.Key.Render("tab")+"/"+st.Key.Render("↑↓")+" fields · "+st.Key.Render("esc")+" cancel")
+	}
+	for i := range body {
+		body[i] = trunc(body[i], w)
+	}
+	return body
+}
