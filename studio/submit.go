@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"sunostudio/client"
@@ -327,9 +326,4 @@ func (e *Engine) FindTaskByBatchKey(key string) (*store.Task, bool) {
 		return nil, false
 	}
 	return t, true
-}
-
-// describe names a task for logs and messages.
-func describe(t *store.Task) string {
-	return strings.TrimSpace(t.Kind + " task " + t.ID)
 }
