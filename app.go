@@ -15,6 +15,7 @@ import (
 	"sunostudio/client"
 	"sunostudio/client/sim"
 	"sunostudio/config"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/studio"
 )
@@ -49,7 +50,12 @@ const (
 )
 
 // errLibraryBusy is returned by commands that must write while another process holds the lock.
-var errLibraryBusy = errors.New("this command changes the library; close the other sunostudio first")
+// Its text is looked up when it is printed: the language is chosen after package variables are set.
+var errLibraryBusy error = libraryBusyError{}
+
+type libraryBusyError struct{}
+
+func (libraryBusyError) Error() string { return i18n.T("cli.err.library_busy") }
 
 func openApp(cmd *cobra.Command, g *globals, need access) (*app, error) {
 	a := &app{out: cmd.OutOrStdout(), errw: cmd.ErrOrStderr(), json: g.json}
@@ -59,10 +65,10 @@ func openApp(cmd *cobra.Command, g *globals, need access) (*app, error) {
 	}
 	a.cfg = cfg
 	for _, w := range cfg.Warnings {
-		fmt.Fprintln(a.errw, "warning:", w)
+		fmt.Fprintln(a.errw, i18n.T("cli.app.warning", w))
 	}
 	if cfg.Created {
-		fmt.Fprintf(a.errw, "wrote a starter configuration to %s\n", cfg.Paths.ConfigFile)
+		fmt.Fprintln(a.errw, i18n.T("cli.app.wrote_config", cfg.Paths.ConfigFile))
 	}
 	if err := a.openLog(); err != nil {
 		return nil, err
@@ -88,11 +94,11 @@ func openApp(cmd *cobra.Command, g *globals, need access) (*app, error) {
 func (a *app) openLog() error {
 	dir := a.cfg.Paths.LogDir
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return fmt.Errorf("create the log folder: %w", err)
+		return withCause(i18n.T("cli.err.log_dir", err), err)
 	}
 	f, err := os.OpenFile(a.cfg.Paths.LogFile(), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
 	if err != nil {
-		return fmt.Errorf("open the log file: %w", err)
+		return withCause(i18n.T("cli.err.log_file", err), err)
 	}
 	a.logFile = f
 	level := slog.LevelInfo
@@ -105,15 +111,15 @@ func (a *app) openLog() error {
 
 func (a *app) openStore(need access) error {
 	if err := os.MkdirAll(a.cfg.Paths.DataDir, 0o700); err != nil {
-		return fmt.Errorf("create the library folder: %w", err)
+		return withCause(i18n.T("cli.err.library_dir", err), err)
 	}
 	path := a.cfg.Paths.Library()
 	st, err := store.Open(path, store.OpenOptions{Timeout: 500 * time.Millisecond})
 	if errors.Is(err, store.ErrLocked) {
 		if need == readWrite {
-			return fmt.Errorf("%w: %w", err, errLibraryBusy)
+			return withCause(i18n.T("cli.err.locked_busy", err, errLibraryBusy), err, errLibraryBusy)
 		}
-		fmt.Fprintf(a.errw, "%v: showing a read-only snapshot\n", err)
+		fmt.Fprintln(a.errw, i18n.T("cli.app.snapshot", err))
 		st, err = store.OpenSnapshot(path, store.OpenOptions{})
 	}
 	if err != nil {
@@ -128,13 +134,13 @@ func (a *app) openStore(need access) error {
 func (a *app) openClient() error {
 	p := a.cfg.Profile
 	if a.cfg.Demo {
-		fmt.Fprintln(a.errw, "demo mode: no API key configured, using the built-in relay simulator")
+		fmt.Fprintln(a.errw, i18n.T("cli.app.demo"))
 		opts := sim.DemoOptions()
 		opts.StateFile = filepath.Join(a.cfg.Paths.DataDir, "demo-relay.json")
 		opts.Logf = func(format string, args ...any) { a.log.Debug(fmt.Sprintf(format, args...), "component", "sim") }
 		s, err := sim.Start(opts)
 		if err != nil {
-			return fmt.Errorf("start the built-in simulator: %w", err)
+			return withCause(i18n.T("cli.err.sim_start", err), err)
 		}
 		a.demo = s
 		p.BaseURL, p.APIKey, p.Dialect = s.URL(), s.Key(), client.DialectTask

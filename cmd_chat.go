@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/safetext"
 	"sunostudio/store"
 	"sunostudio/studio"
@@ -19,22 +20,14 @@ func newChatCmd(g *globals) *cobra.Command {
 	var model string
 	var noWait bool
 	cmd := &cobra.Command{
-		Use:   "chat PROMPT",
-		Short: "Make a song through the relay's chat endpoint, streaming its answer",
-		Long: `Send PROMPT to the relay's OpenAI-style chat endpoint (/v1/chat/completions) and stream
-the answer to stdout as it arrives. Every song named in the answer enters the library at
-once and is downloaded when finished; at the end the songs are listed (with --json: one JSON
-object per song per line on stdout, the streamed text then goes to stderr).
-
-Use chat mode with relays that sell Suno only through their chat endpoint, or to let the
-relay's model write the lyrics and style from a conversational prompt. The task endpoints
-(generate) give more control and more reliable status.`,
-		Example: `  sunostudio chat "一首关于夏天海边的欢快歌曲"
-  sunostudio chat "a sad piano ballad about rain" --model suno-v3 --json`,
-		Args: exactArgs(1),
+		Use:     "chat PROMPT", // i18n:ignore: command syntax
+		Short:   i18n.T("cli.chat.short"),
+		Long:    i18n.T("cli.chat.long"),
+		Example: i18n.T("cli.chat.example"),
+		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(args[0]) == "" {
-				return usageError{errors.New("the prompt is empty")}
+				return usageError{errors.New(i18n.T("cli.err.empty_prompt"))}
 			}
 			a, err := openApp(cmd, g, readWrite)
 			if err != nil {
@@ -47,8 +40,8 @@ relay's model write the lyrics and style from a conversational prompt. The task 
 			return a.runChat(cmd, client.ChatRequest{Prompt: args[0], Model: model}, !noWait)
 		},
 	}
-	cmd.Flags().StringVar(&model, "model", "", "chat model, e.g. suno-v3.5 (default) or suno-v3")
-	cmd.Flags().BoolVar(&noWait, "no-wait", false, "do not wait for the songs to download after the stream ends")
+	cmd.Flags().StringVar(&model, "model", "", i18n.T("cli.chat.flag.model"))
+	cmd.Flags().BoolVar(&noWait, "no-wait", false, i18n.T("cli.chat.flag.no_wait"))
 	return cmd
 }
 
@@ -58,7 +51,7 @@ func (a *app) runChat(cmd *cobra.Command, req client.ChatRequest, wait bool) err
 	if a.json {
 		text = a.errw // stdout carries only the JSON lines
 	}
-	fmt.Fprintln(a.errw, "waiting for the relay (it may think for a while before the first word)…")
+	fmt.Fprintln(a.errw, i18n.T("cli.chat.waiting"))
 	wrote := false
 	task, res, chatErr := a.eng.Chat(ctx, req, func(u client.ChatUpdate) {
 		if u.Shown != "" {
@@ -73,10 +66,10 @@ func (a *app) runChat(cmd *cobra.Command, req client.ChatRequest, wait bool) err
 		return chatErr
 	}
 	if chatErr != nil {
-		fmt.Fprintln(a.errw, "chat:", chatErr)
+		fmt.Fprintln(a.errw, i18n.T("cli.chat.error", chatErr))
 	}
 	if wait && task.Status != store.TaskFailed {
-		fmt.Fprintln(a.errw, "downloading the songs…")
+		fmt.Fprintln(a.errw, i18n.T("cli.chat.downloading"))
 		pp := newProgressPrinter(a.errw)
 		if t, err := a.eng.Wait(ctx, task.ID, pp.event); err == nil {
 			task = t
@@ -92,14 +85,16 @@ func (a *app) runChat(cmd *cobra.Command, req client.ChatRequest, wait bool) err
 			fmt.Fprintln(a.out, string(b))
 		}
 	} else if len(clips) > 0 {
-		fmt.Fprintln(a.out, "\nsongs:")
+		fmt.Fprintln(a.out, "\n"+i18n.T("cli.chat.songs"))
 		printClips(a.out, clips)
 	}
 	switch {
 	case chatErr != nil && task.Status != store.TaskSucceeded:
-		return fmt.Errorf("chat %s: %w", task.ID, chatErr)
-	case task.Status == store.TaskFailed || task.Status == store.TaskTimedOut:
-		return fmt.Errorf("chat %s %s: %s", task.ID, task.Status, task.Error)
+		return withCause(i18n.T("cli.err.chat", task.ID, chatErr), chatErr)
+	case task.Status == store.TaskFailed:
+		return errors.New(i18n.T("cli.err.chat_failed", task.ID, studio.Localize(task.Error)))
+	case task.Status == store.TaskTimedOut:
+		return errors.New(i18n.T("cli.err.chat_timed_out", task.ID, studio.Localize(task.Error)))
 	}
 	return nil
 }

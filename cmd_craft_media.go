@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/safetext"
 	"sunostudio/store"
 	"sunostudio/studio"
@@ -34,20 +35,12 @@ func personaView(p *store.Persona) personaJSON {
 
 func newPersonaCmd(g *globals) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "persona create|list|use",
-		Short: "Make a persona (a voice) from a clip, list personas, sing with one",
-		Long: `A persona is a reusable voice and style made from a clip. Relays keep personas but
-cannot list them, so sunostudio keeps each one it makes in the library.
-
-  persona create ID --name N [--description D]   make one from a library clip
-  persona list                                   the personas in the library
-  persona use PERSONA_ID [--clip CLIP] --lyrics FILE ...   a new song in that voice
-
-"use" follows the persona's own clip unless --clip names another. Some relays want a
-persona model: --model chirp-v4-tau or chirp-v3-5-tau.` + silentDropNote,
-		Args: exactArgs(0),
+		Use:   "persona create|list|use", // i18n:ignore: command syntax
+		Short: i18n.T("cli.persona.short"),
+		Long:  withSilentDropNote(i18n.T("cli.persona.long")),
+		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return usageError{errors.New("say what to do: persona create, persona list or persona use")}
+			return usageError{errors.New(i18n.T("cli.err.persona_what"))}
 		},
 	}
 	cmd.AddCommand(newPersonaCreateCmd(g), newPersonaListCmd(g), newPersonaUseCmd(g))
@@ -57,12 +50,12 @@ persona model: --model chirp-v4-tau or chirp-v3-5-tau.` + silentDropNote,
 func newPersonaCreateCmd(g *globals) *cobra.Command {
 	var name, description string
 	cmd := &cobra.Command{
-		Use:   "create ID --name NAME",
-		Short: "Make a persona from a library clip",
+		Use:   "create ID --name NAME", // i18n:ignore: command syntax
+		Short: i18n.T("cli.persona.create.short"),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(name) == "" {
-				return usageError{errors.New("give the persona a name: --name NAME")}
+				return usageError{errors.New(i18n.T("cli.err.persona_name"))}
 			}
 			a, err := openApp(cmd, g, readWrite)
 			if err != nil {
@@ -80,15 +73,15 @@ func newPersonaCreateCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&name, "name", "", "the persona's name")
-	cmd.Flags().StringVar(&description, "description", "", "what the voice and style are like")
+	cmd.Flags().StringVar(&name, "name", "", i18n.T("cli.persona.create.flag.name"))
+	cmd.Flags().StringVar(&description, "description", "", i18n.T("cli.persona.create.flag.description"))
 	return cmd
 }
 
 func newPersonaListCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "list",
-		Short: "List the personas in the library, newest first",
+		Short: i18n.T("cli.persona.list.short"),
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := openApp(cmd, g, readOnly)
@@ -108,8 +101,8 @@ func newPersonaListCmd(g *globals) *cobra.Command {
 				return printJSON(a.out, views)
 			}
 			for _, p := range ps {
-				fmt.Fprintf(a.out, "%s  %s  from %s  %s  %s\n", pad(p.ID, 36), pad(p.Name, 20), pad(p.RootClipID, 36),
-					fmtTime(p.CreatedAt), safetext.Line(p.Description))
+				fmt.Fprintln(a.out, i18n.T("cli.persona.list.line", pad(p.ID, 36), pad(p.Name, 20), pad(p.RootClipID, 36),
+					fmtTime(p.CreatedAt), safetext.Line(p.Description)))
 			}
 			return nil
 		},
@@ -120,8 +113,8 @@ func newPersonaUseCmd(g *globals) *cobra.Command {
 	var f craftFlags
 	var clipID string
 	cmd := &cobra.Command{
-		Use:   "use PERSONA_ID",
-		Short: "Make a new song sung by a persona",
+		Use:   "use PERSONA_ID", // i18n:ignore: command syntax
+		Short: i18n.T("cli.persona.use.short"),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			o, err := f.options(cmd)
@@ -130,12 +123,12 @@ func newPersonaUseCmd(g *globals) *cobra.Command {
 			}
 			return withEngine(cmd, g, func(a *app) error {
 				t, err := a.eng.GenerateWithPersona(cmd.Context(), args[0], clipID, o)
-				return a.submitted(cmd, "persona song", t, err, f.wait)
+				return a.submitted(cmd, "cli.persona.use.submitted", t, err, f.wait)
 			})
 		},
 	}
-	cmd.Flags().StringVar(&clipID, "clip", "", "the clip whose voice to follow (default: the persona's own)")
-	f.add(cmd.Flags(), "lyrics of the new song: a file, or - for stdin")
+	cmd.Flags().StringVar(&clipID, "clip", "", i18n.T("cli.persona.use.flag.clip"))
+	f.add(cmd.Flags(), i18n.T("cli.persona.use.flag.lyrics"))
 	return cmd
 }
 
@@ -149,25 +142,23 @@ type assetJSON struct {
 }
 
 func newWAVCmd(g *globals) *cobra.Command {
-	return newAssetCmd(g, client.KindWAV, "wav", "the lossless WAV", (*studio.Engine).WAV)
+	return newAssetCmd(g, client.KindWAV, "wav", i18n.T("cli.asset.wav"), (*studio.Engine).WAV)
 }
 
 func newMP4Cmd(g *globals) *cobra.Command {
-	return newAssetCmd(g, client.KindMP4, "mp4", "the music video (MP4)", (*studio.Engine).MP4)
+	return newAssetCmd(g, client.KindMP4, "mp4", i18n.T("cli.asset.mp4"), (*studio.Engine).MP4)
 }
 
 type assetRequest func(*studio.Engine, context.Context, string) (*store.Task, string, error)
 
+// newAssetCmd makes wav or mp4 (name); what names the file, as the help and messages say it.
 func newAssetCmd(g *globals, kind client.Kind, name, what string, request assetRequest) *cobra.Command {
 	var wait bool
 	cmd := &cobra.Command{
 		Use:   name + " ID",
-		Short: "Get " + what + " of a clip into the library",
-		Long: `Ask the relay for ` + what + ` of a library clip and, once it is rendered, download it
-next to the clip's mp3 (the same name with .` + name + `). A file already in the library is
-not asked for again. The path is printed (--json: {"clip_id", "local_path"}); without
---wait, the request is tracked and the file arrives later (show ID, or run again).` + stockRelayNote,
-		Args: exactArgs(1),
+		Short: i18n.T("cli.asset.short", what),
+		Long:  withStockNote(i18n.T("cli.asset.long", what, name)),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withEngine(cmd, g, func(a *app) error {
 				t, path, err := request(a.eng, cmd.Context(), args[0])
@@ -176,10 +167,10 @@ not asked for again. The path is printed (--json: {"clip_id", "local_path"}); wi
 				}
 				out := assetJSON{ClipID: args[0], LocalPath: path, Status: "done"}
 				if t != nil {
-					fmt.Fprintf(a.errw, "requested %s of clip %s (task %s)\n", what, args[0], t.ID)
+					fmt.Fprintln(a.errw, i18n.T("cli.asset.requested", what, args[0], t.ID))
 					if wait {
 						if t, err = a.eng.Wait(cmd.Context(), t.ID, newProgressPrinter(a.errw).event); err != nil {
-							return fmt.Errorf("stopped waiting for task %s (it resumes next time): %w", t.ID, err)
+							return withCause(i18n.T("cli.err.stopped_waiting_asset", t.ID, err), err)
 						}
 					}
 					out.TaskID, out.Status, out.Error = t.ID, t.Status, t.Error
@@ -197,16 +188,19 @@ not asked for again. The path is printed (--json: {"clip_id", "local_path"}); wi
 				} else if out.LocalPath != "" {
 					fmt.Fprintln(a.out, out.LocalPath)
 				} else {
-					fmt.Fprintf(a.out, "%s %s\n", out.TaskID, out.Status)
+					fmt.Fprintf(a.out, "%s %s\n", out.TaskID, statusWord(out.Status))
 				}
-				if out.Status == store.TaskFailed || out.Status == store.TaskTimedOut {
-					return fmt.Errorf("%s of clip %s %s: %s", name, args[0], strings.ReplaceAll(out.Status, "_", " "), out.Error)
+				switch out.Status {
+				case store.TaskFailed:
+					return errors.New(i18n.T("cli.err.asset_failed", name, args[0], studio.Localize(out.Error)))
+				case store.TaskTimedOut:
+					return errors.New(i18n.T("cli.err.asset_timed_out", name, args[0], studio.Localize(out.Error)))
 				}
 				return nil
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&wait, "wait", false, "wait until the file is in the library")
+	cmd.Flags().BoolVar(&wait, "wait", false, i18n.T("cli.asset.flag.wait"))
 	return cmd
 }
 
@@ -225,15 +219,11 @@ type timingWord struct {
 func newTimingCmd(g *globals) *cobra.Command {
 	var wait bool
 	cmd := &cobra.Command{
-		Use:   "timing ID",
-		Short: "Show a clip's synced lyrics (each word's time)",
-		Long: `Fetch the lyrics of a clip aligned to its audio: every word with the second it starts
-and ends. They are kept in the library, so the relay is asked once. Words carry the relay's
-section markers and line breaks ("[Verse]\nWinter "); --json prints them as they are, the
-text view as timed lines. With --wait, a clip still being made is waited for first.` + stockRelayNote,
-		Example: `  sunostudio timing 3435e194
-  sunostudio timing 3435e194 --json | jq '.words[0]'`,
-		Args: exactArgs(1),
+		Use:     "timing ID", // i18n:ignore: command syntax
+		Short:   i18n.T("cli.timing.short"),
+		Long:    withStockNote(i18n.T("cli.timing.long")),
+		Example: i18n.T("cli.timing.example"),
+		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			need := readOnly // a snapshot will do: the words are fetched, just not kept
 			if wait {
@@ -275,12 +265,12 @@ text view as timed lines. With --wait, a clip still being made is waited for fir
 				fmt.Fprintf(a.out, "%s  %s\n", fmtStamp(ln.Start), safetext.Line(ln.Text))
 			}
 			if len(words) == 0 {
-				fmt.Fprintln(a.errw, "no words: an instrumental, or the relay has no alignment for this clip")
+				fmt.Fprintln(a.errw, i18n.T("cli.timing.no_words"))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&wait, "wait", false, "wait for a clip still being made")
+	cmd.Flags().BoolVar(&wait, "wait", false, i18n.T("cli.timing.flag.wait"))
 	return cmd
 }
 
@@ -294,13 +284,13 @@ func fmtStamp(sec float64) string {
 func (a *app) waitForClip(cmd *cobra.Command, id string) error {
 	c, err := a.st.Clip(id)
 	if err != nil {
-		return fmt.Errorf("no clip %q in the library", id)
+		return errors.New(i18n.T("cli.err.no_clip", id))
 	}
 	if c.Status == store.ClipComplete || c.TaskID == "" {
 		return nil
 	}
 	if _, err := a.eng.Wait(cmd.Context(), c.TaskID, newProgressPrinter(a.errw).event); err != nil {
-		return fmt.Errorf("stopped waiting for clip %s: %w", id, err)
+		return withCause(i18n.T("cli.err.stopped_waiting_clip", id, err), err)
 	}
 	return nil
 }

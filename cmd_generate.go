@@ -16,6 +16,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/studio"
 )
@@ -37,7 +38,7 @@ func (f genFlags) request() (client.MusicRequest, error) {
 	custom := f.Lyrics != "" || f.Title != "" || f.Tags != "" || f.NegativeTags != ""
 	switch {
 	case f.Description != "" && custom:
-		return client.MusicRequest{}, errors.New("use either a description (inspiration mode) or lyrics/title/tags (custom mode), not both")
+		return client.MusicRequest{}, errors.New(i18n.T("cli.err.both_modes"))
 	case f.Description != "":
 		return client.MusicRequest{Mode: client.ModeInspiration, Description: f.Description,
 			Instrumental: f.Instrumental, Model: f.Model}, nil
@@ -45,7 +46,7 @@ func (f genFlags) request() (client.MusicRequest, error) {
 		return client.MusicRequest{Mode: client.ModeCustom, Lyrics: f.Lyrics, Title: f.Title, Tags: f.Tags,
 			NegativeTags: f.NegativeTags, Instrumental: f.Instrumental, Model: f.Model}, nil
 	}
-	return client.MusicRequest{}, errors.New("say what to make: --description TEXT, or --lyrics FILE with --title/--tags")
+	return client.MusicRequest{}, errors.New(i18n.T("cli.err.nothing_to_make"))
 }
 
 func readLyrics(path string, stdin io.Reader) (string, error) {
@@ -63,7 +64,7 @@ func readLyrics(path string, stdin io.Reader) (string, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(r, 1<<20))
 	if err != nil {
-		return "", fmt.Errorf("read lyrics: %w", err)
+		return "", withCause(i18n.T("cli.err.read_lyrics", err), err)
 	}
 	return string(b), nil
 }
@@ -72,17 +73,11 @@ func newGenerateCmd(g *globals) *cobra.Command {
 	var f genFlags
 	var wait bool
 	cmd := &cobra.Command{
-		Use:   "generate",
-		Short: "Generate a song (inspiration or custom mode)",
-		Long: `Generate a song. Inspiration mode: --description says what the song is about and Suno
-writes title, lyrics and style. Custom mode: --lyrics FILE (or - for stdin) with --title,
---tags and --negative-tags. An empty lyrics file makes an instrumental.
-
-The task is saved in the library as soon as the relay accepts it. With --wait the command
-follows it until its clips are downloaded (progress on stderr) and exits 1 if it failed.`,
-		Example: `  sunostudio generate --description "a summer song about the sea" --wait
-  sunostudio generate --lyrics song.txt --title "City Lights" --tags "synthpop, female vocals" --json`,
-		Args: exactArgs(0),
+		Use:     "generate",
+		Short:   i18n.T("cli.generate.short"),
+		Long:    i18n.T("cli.generate.long"),
+		Example: i18n.T("cli.generate.example"),
+		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var err error
 			if f.Lyrics, err = readLyrics(f.LyricsFile, cmd.InOrStdin()); err != nil {
@@ -104,19 +99,19 @@ follows it until its clips are downloaded (progress on stderr) and exits 1 if it
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.errw, "submitted task %s\n", t.ID)
+			fmt.Fprintln(a.errw, i18n.T("cli.generate.submitted", t.ID))
 			return a.finishTask(cmd.Context(), t, wait)
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.Description, "description", "", "what the song is about (inspiration mode)")
-	fl.StringVar(&f.LyricsFile, "lyrics", "", "file with the lyrics, or - for stdin (custom mode)")
-	fl.StringVar(&f.Title, "title", "", "song title (custom mode)")
-	fl.StringVar(&f.Tags, "tags", "", "style tags, e.g. \"synthpop, female vocals\" (custom mode)")
-	fl.StringVar(&f.NegativeTags, "negative-tags", "", "styles to avoid (custom mode; not every relay passes it on)")
-	fl.BoolVar(&f.Instrumental, "instrumental", false, "no vocals")
-	fl.StringVar(&f.Model, "model", "", "model version (mv), e.g. chirp-v4, chirp-auk; default: the profile's")
-	fl.BoolVar(&wait, "wait", false, "wait until the clips are downloaded")
+	fl.StringVar(&f.Description, "description", "", i18n.T("cli.generate.flag.description"))
+	fl.StringVar(&f.LyricsFile, "lyrics", "", i18n.T("cli.generate.flag.lyrics"))
+	fl.StringVar(&f.Title, "title", "", i18n.T("cli.generate.flag.title"))
+	fl.StringVar(&f.Tags, "tags", "", i18n.T("cli.generate.flag.tags"))
+	fl.StringVar(&f.NegativeTags, "negative-tags", "", i18n.T("cli.generate.flag.negative_tags"))
+	fl.BoolVar(&f.Instrumental, "instrumental", false, i18n.T("cli.generate.flag.instrumental"))
+	fl.StringVar(&f.Model, "model", "", i18n.T("cli.generate.flag.model"))
+	fl.BoolVar(&wait, "wait", false, i18n.T("cli.flag.wait_clips"))
 	return cmd
 }
 
@@ -128,7 +123,7 @@ func (a *app) finishTask(ctx context.Context, t *store.Task, wait bool) error {
 		var err error
 		t, err = a.eng.Wait(ctx, t.ID, pp.event)
 		if err != nil {
-			return fmt.Errorf("stopped waiting for task %s (it stays in the library and resumes next time): %w", t.ID, err)
+			return withCause(i18n.T("cli.err.stopped_waiting_task", t.ID, err), err)
 		}
 	}
 	view, err := a.taskJSON(t)
@@ -144,8 +139,10 @@ func (a *app) finishTask(ctx context.Context, t *store.Task, wait bool) error {
 		printTask(a.out, t, clips)
 	}
 	switch t.Status {
-	case store.TaskFailed, store.TaskTimedOut:
-		return fmt.Errorf("task %s %s: %s", t.ID, strings.ReplaceAll(t.Status, "_", " "), t.Error)
+	case store.TaskFailed:
+		return errors.New(i18n.T("cli.err.task_failed", t.ID, studio.Localize(t.Error)))
+	case store.TaskTimedOut:
+		return errors.New(i18n.T("cli.err.task_timed_out", t.ID, studio.Localize(t.Error)))
 	}
 	return nil
 }
@@ -153,12 +150,12 @@ func (a *app) finishTask(ctx context.Context, t *store.Task, wait bool) error {
 func newLyricsCmd(g *globals) *cobra.Command {
 	var wait bool
 	cmd := &cobra.Command{
-		Use:   "lyrics PROMPT",
-		Short: "Have Suno write lyrics from a short prompt",
+		Use:   "lyrics PROMPT", // i18n:ignore: command syntax
+		Short: i18n.T("cli.lyrics.short"),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if strings.TrimSpace(args[0]) == "" {
-				return usageError{errors.New("the prompt is empty")}
+				return usageError{errors.New(i18n.T("cli.err.empty_prompt"))}
 			}
 			a, err := openApp(cmd, g, readWrite)
 			if err != nil {
@@ -172,30 +169,25 @@ func newLyricsCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.errw, "submitted lyrics task %s\n", t.ID)
+			fmt.Fprintln(a.errw, i18n.T("cli.lyrics.submitted", t.ID))
 			return a.finishTask(cmd.Context(), t, wait)
 		},
 	}
-	cmd.Flags().BoolVar(&wait, "wait", false, "wait for the lyrics and print them")
+	cmd.Flags().BoolVar(&wait, "wait", false, i18n.T("cli.lyrics.flag.wait"))
 	return cmd
 }
 
 func newBatchCmd(g *globals) *cobra.Command {
 	var parallel int
 	cmd := &cobra.Command{
-		Use:   "batch FILE.jsonl",
-		Short: "Generate many songs from a file, a few at a time",
-		Long: `Generate one song per line of a JSON Lines file. Each line is an object with the
-fields of generate: description, lyrics, title, tags, negative_tags, instrumental, model.
-At most --parallel songs are in flight at once; progress goes to stderr and one result
-per line to stdout. Run it again and lines already submitted are skipped (their saved
-tasks are reported instead), so an interrupted batch can simply be restarted.`,
-		Example: `  printf '%s\n' '{"description":"rainy jazz"}' '{"description":"夏日海边","model":"chirp-v4"}' > songs.jsonl
-  sunostudio batch songs.jsonl --parallel 2 --json`,
-		Args: exactArgs(1),
+		Use:     "batch FILE.jsonl", // i18n:ignore: command syntax
+		Short:   i18n.T("cli.batch.short"),
+		Long:    i18n.T("cli.batch.long"),
+		Example: i18n.T("cli.batch.example", "songs.jsonl"),
+		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if parallel < 1 {
-				return usageError{errors.New("--parallel must be at least 1")}
+				return usageError{errors.New(i18n.T("cli.err.parallel"))}
 			}
 			lines, err := readBatch(args[0])
 			if err != nil {
@@ -212,7 +204,7 @@ tasks are reported instead), so an interrupted batch can simply be restarted.`,
 			return a.runBatch(cmd.Context(), lines, parallel)
 		},
 	}
-	cmd.Flags().IntVar(&parallel, "parallel", 2, "songs in flight at once")
+	cmd.Flags().IntVar(&parallel, "parallel", 2, i18n.T("cli.batch.flag.parallel"))
 	return cmd
 }
 
@@ -243,11 +235,11 @@ func readBatch(path string) ([]batchLine, error) {
 		dec := json.NewDecoder(strings.NewReader(raw))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&gf); err != nil {
-			return nil, fmt.Errorf("%s line %d: %v", path, n, err)
+			return nil, errors.New(i18n.T("cli.err.batch_line", path, n, err))
 		}
 		req, err := gf.request()
 		if err != nil {
-			return nil, fmt.Errorf("%s line %d: %v", path, n, err)
+			return nil, errors.New(i18n.T("cli.err.batch_line", path, n, err))
 		}
 		// The key is the line's meaning plus how often the same line came before, so a file
 		// that asks for the same song twice gets two songs, and a rerun skips both.
@@ -260,7 +252,7 @@ func readBatch(path string) ([]batchLine, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(out) == 0 {
-		return nil, fmt.Errorf("%s has no songs in it", path)
+		return nil, errors.New(i18n.T("cli.err.batch_empty", path))
 	}
 	return out, nil
 }
@@ -275,7 +267,7 @@ func (a *app) runBatch(ctx context.Context, lines []batchLine, parallel int) err
 		prior, found := a.eng.FindTaskByBatchKey(l.key)
 		if found {
 			mu.Lock() // earlier lines' workers write to stderr too
-			fmt.Fprintf(a.errw, "line %d: already submitted as task %s (%s)\n", l.n, prior.ID, prior.Status)
+			fmt.Fprintln(a.errw, i18n.T("cli.batch.already", l.n, prior.ID, statusWord(prior.Status)))
 			mu.Unlock()
 			if done, _ := a.eng.Settled(prior); done {
 				a.reportBatch(&mu, l, prior, &failed)
@@ -286,7 +278,7 @@ func (a *app) runBatch(ctx context.Context, lines []batchLine, parallel int) err
 		case sem <- struct{}{}:
 		case <-ctx.Done():
 			wg.Wait()
-			return fmt.Errorf("batch interrupted; run it again to continue: %w", ctx.Err())
+			return withCause(i18n.T("cli.err.batch_interrupted", ctx.Err()), ctx.Err())
 		}
 		wg.Add(1)
 		go func(l batchLine, t *store.Task) {
@@ -298,12 +290,12 @@ func (a *app) runBatch(ctx context.Context, lines []batchLine, parallel int) err
 				if err != nil {
 					mu.Lock()
 					failed++
-					fmt.Fprintf(a.errw, "line %d: %v\n", l.n, err)
+					fmt.Fprintln(a.errw, i18n.T("cli.batch.line_error", l.n, err))
 					mu.Unlock()
 					return
 				}
 				mu.Lock()
-				fmt.Fprintf(a.errw, "line %d: submitted task %s\n", l.n, t.ID)
+				fmt.Fprintln(a.errw, i18n.T("cli.batch.submitted", l.n, t.ID))
 				mu.Unlock()
 			}
 			t, err = a.eng.Wait(ctx, t.ID, func(ev studio.Event) {
@@ -319,10 +311,10 @@ func (a *app) runBatch(ctx context.Context, lines []batchLine, parallel int) err
 	}
 	wg.Wait()
 	if ctx.Err() != nil {
-		return fmt.Errorf("batch interrupted; run it again to continue: %w", ctx.Err())
+		return withCause(i18n.T("cli.err.batch_interrupted", ctx.Err()), ctx.Err())
 	}
 	if failed > 0 {
-		return fmt.Errorf("%d of %d songs failed", failed, len(lines))
+		return errors.New(i18n.T("cli.err.batch_failed", failed, len(lines)))
 	}
 	return nil
 }
@@ -342,5 +334,5 @@ func (a *app) reportBatch(mu *sync.Mutex, l batchLine, t *store.Task, failed *in
 		fmt.Fprintln(a.out, string(b))
 		return
 	}
-	fmt.Fprintf(a.out, "line %d\t%s\t%s\t%d clips\n", l.n, t.ID, t.Status, len(view.Clips))
+	fmt.Fprintln(a.out, i18n.T("cli.batch.result", l.n, t.ID, statusWord(t.Status), len(view.Clips)))
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/safetext"
 	"sunostudio/store"
 	"sunostudio/studio"
@@ -18,7 +19,7 @@ func newTasksCmd(g *globals) *cobra.Command {
 	var limit int
 	cmd := &cobra.Command{
 		Use:   "tasks",
-		Short: "List tasks, newest first",
+		Short: i18n.T("cli.tasks.short"),
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := openApp(cmd, g, readOnly)
@@ -42,16 +43,16 @@ func newTasksCmd(g *globals) *cobra.Command {
 				return printJSON(a.out, views)
 			}
 			for _, t := range tasks {
-				line := fmt.Sprintf("%s  %s  %-7s %-9s", pad(t.ID, 36), fmtTime(t.CreatedAt), t.Kind, t.Status)
+				line := fmt.Sprintf("%s  %s  %s %s", pad(t.ID, 36), fmtTime(t.CreatedAt), padRight(kindWord(t.Kind), 7), padRight(statusWord(t.Status), 9))
 				if t.Error != "" {
-					line += "  " + safetext.Line(t.Error)
+					line += "  " + safetext.Line(studio.Localize(t.Error))
 				}
 				fmt.Fprintln(a.out, line)
 			}
 			return nil
 		},
 	}
-	cmd.Flags().IntVar(&limit, "limit", 50, "how many tasks (0 = all)")
+	cmd.Flags().IntVar(&limit, "limit", 50, i18n.T("cli.tasks.flag.limit"))
 	return cmd
 }
 
@@ -59,13 +60,13 @@ func newListCmd(g *globals) *cobra.Command {
 	var q store.Query
 	cmd := &cobra.Command{
 		Use:   "list",
-		Short: "List the clips in the library",
+		Short: i18n.T("cli.list.short"),
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch q.Sort {
 			case store.SortDate, store.SortTitle, store.SortDuration:
 			default:
-				return usageError{fmt.Errorf("--sort must be date, title or duration, not %q", q.Sort)}
+				return usageError{errors.New(i18n.T("cli.err.sort", q.Sort))}
 			}
 			a, err := openApp(cmd, g, readOnly)
 			if err != nil {
@@ -85,26 +86,26 @@ func newListCmd(g *globals) *cobra.Command {
 			}
 			printClips(a.out, page.Clips)
 			if page.Total > len(page.Clips) {
-				fmt.Fprintf(a.errw, "%d of %d clips shown (--limit)\n", len(page.Clips), page.Total)
+				fmt.Fprintln(a.errw, i18n.T("cli.list.shown", len(page.Clips), page.Total))
 			}
 			return nil
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&q.Text, "search", "", "only clips whose title, tags or lyrics contain this")
-	f.BoolVar(&q.Favorite, "fav", false, "only favourites")
-	f.StringVar(&q.Model, "model", "", "only clips made by this model")
-	f.StringVar(&q.Status, "status", "", "only clips in this state (queued, streaming, complete, failed)")
-	f.IntVar(&q.Limit, "limit", 50, "how many clips (0 = all)")
-	f.StringVar(&q.Sort, "sort", store.SortDate, "order: date (newest first), title or duration (longest first)")
-	f.BoolVar(&q.Asc, "reverse", false, "reverse the order")
+	f.StringVar(&q.Text, "search", "", i18n.T("cli.list.flag.search"))
+	f.BoolVar(&q.Favorite, "fav", false, i18n.T("cli.list.flag.fav"))
+	f.StringVar(&q.Model, "model", "", i18n.T("cli.list.flag.model"))
+	f.StringVar(&q.Status, "status", "", i18n.T("cli.list.flag.status"))
+	f.IntVar(&q.Limit, "limit", 50, i18n.T("cli.list.flag.limit"))
+	f.StringVar(&q.Sort, "sort", store.SortDate, i18n.T("cli.list.flag.sort"))
+	f.BoolVar(&q.Asc, "reverse", false, i18n.T("cli.list.flag.reverse"))
 	return cmd
 }
 
 func newShowCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "show ID",
-		Short: "Show a clip (or a task) with its details",
+		Use:   "show ID", // i18n:ignore: command syntax
+		Short: i18n.T("cli.show.short"),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := openApp(cmd, g, readOnly)
@@ -123,7 +124,7 @@ func newShowCmd(g *globals) *cobra.Command {
 			}
 			t, err := a.st.Task(id)
 			if err != nil {
-				return fmt.Errorf("no clip or task %q in the library", id)
+				return errors.New(i18n.T("cli.err.no_clip_or_task", id))
 			}
 			view, err := a.taskJSON(t)
 			if err != nil {
@@ -141,31 +142,31 @@ func newShowCmd(g *globals) *cobra.Command {
 
 func (a *app) printClipDetails(c *store.Clip) error {
 	w := a.out
-	row := func(k, v string) {
+	row := func(label, v string) {
 		if v != "" {
-			fmt.Fprintf(w, "%-10s %s\n", k+":", safetext.Line(v))
+			fmt.Fprintf(w, "%s %s\n", padRight(label, 10), safetext.Line(v))
 		}
 	}
-	row("title", c.Title)
-	row("id", c.ID)
-	row("task", c.TaskID)
-	row("status", c.Status)
-	row("tags", c.Tags)
-	row("avoid", c.NegativeTags)
-	row("model", c.Model)
-	row("duration", fmtDuration(c.Duration))
-	row("created", fmtTime(c.CreatedAt))
+	row(i18n.T("cli.show.title"), c.Title)
+	row(i18n.T("cli.show.id"), c.ID)
+	row(i18n.T("cli.show.task"), c.TaskID)
+	row(i18n.T("cli.show.status"), statusWord(c.Status))
+	row(i18n.T("cli.show.tags"), c.Tags)
+	row(i18n.T("cli.show.avoid"), c.NegativeTags)
+	row(i18n.T("cli.show.model"), c.Model)
+	row(i18n.T("cli.show.duration"), fmtDuration(c.Duration))
+	row(i18n.T("cli.show.created"), fmtTime(c.CreatedAt))
 	if c.Favorite {
-		row("favourite", "yes")
+		row(i18n.T("cli.show.favourite"), i18n.T("cli.show.yes"))
 	}
-	row("file", c.LocalPath)
-	row("wav", c.WAVPath)
-	row("video", c.MP4Path)
-	row("cover", c.CoverPath)
-	row("download", c.Download)
-	row("problem", firstNonEmpty(c.Error, c.DownloadError))
+	row(i18n.T("cli.show.file"), c.LocalPath)
+	row(i18n.T("cli.show.wav"), c.WAVPath)
+	row(i18n.T("cli.show.video"), c.MP4Path)
+	row(i18n.T("cli.show.cover"), c.CoverPath)
+	row(i18n.T("cli.show.download"), downloadWord(c.Download))
+	row(i18n.T("cli.show.problem"), studio.Localize(firstNonEmpty(c.Error, c.DownloadError)))
 	a.printLineage(w, c) // cmd_craft.go
-	row("notes", c.Notes)
+	row(i18n.T("cli.show.notes"), c.Notes)
 	if c.Lyrics != "" {
 		fmt.Fprintf(w, "\n%s\n", safetext.Clean(c.Lyrics))
 	}
@@ -174,11 +175,11 @@ func (a *app) printClipDetails(c *store.Clip) error {
 
 func newRmCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "rm ID...",
-		Short: "Delete clips from the library, with their files",
+		Use:   "rm ID...", // i18n:ignore: command syntax
+		Short: i18n.T("cli.rm.short"),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
-				return usageError{errors.New("name at least one clip id")}
+				return usageError{errors.New(i18n.T("cli.err.rm_no_id"))}
 			}
 			return nil
 		},
@@ -190,9 +191,9 @@ func newRmCmd(g *globals) *cobra.Command {
 			defer a.close()
 			for _, id := range args {
 				if err := a.eng.DeleteClip(id); err != nil {
-					return fmt.Errorf("delete %s: %w", id, err)
+					return withCause(i18n.T("cli.err.delete", id, err), err)
 				}
-				fmt.Fprintf(a.errw, "deleted %s\n", id)
+				fmt.Fprintln(a.errw, i18n.T("cli.rm.deleted", id))
 			}
 			return nil
 		},
@@ -202,8 +203,8 @@ func newRmCmd(g *globals) *cobra.Command {
 func newFavCmd(g *globals) *cobra.Command {
 	var off bool
 	cmd := &cobra.Command{
-		Use:   "fav ID",
-		Short: "Mark a clip as a favourite (--off to unmark)",
+		Use:   "fav ID", // i18n:ignore: command syntax
+		Short: i18n.T("cli.fav.short"),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := openApp(cmd, g, readWrite)
@@ -221,7 +222,7 @@ func newFavCmd(g *globals) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&off, "off", false, "remove the favourite mark")
+	cmd.Flags().BoolVar(&off, "off", false, i18n.T("cli.fav.flag.off"))
 	return cmd
 }
 
@@ -229,14 +230,12 @@ func newExportCmd(g *globals) *cobra.Command {
 	var format, output string
 	cmd := &cobra.Command{
 		Use:   "export",
-		Short: "Export the library as JSON (or an M3U8 playlist of the downloaded songs)",
-		Long: `Export every task, clip and lyrics draft as one JSON document (import reads it back
-without duplicates), or with --format m3u an M3U8 playlist of the songs on disk. The API
-key is never part of an export.`,
-		Args: exactArgs(0),
+		Short: i18n.T("cli.export.short"),
+		Long:  i18n.T("cli.export.long"),
+		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "json" && format != "m3u" {
-				return usageError{fmt.Errorf("--format must be json or m3u, not %q", format)}
+				return usageError{errors.New(i18n.T("cli.err.format", format))}
 			}
 			a, err := openApp(cmd, g, readOnly)
 			if err != nil {
@@ -269,20 +268,20 @@ key is never part of an export.`,
 				if err := os.Rename(tmp.Name(), output); err != nil {
 					return err
 				}
-				fmt.Fprintf(a.errw, "exported to %s\n", output)
+				fmt.Fprintln(a.errw, i18n.T("cli.export.done", output))
 			}
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&format, "format", "json", "json or m3u")
-	cmd.Flags().StringVarP(&output, "output", "o", "", "write to this file instead of stdout")
+	cmd.Flags().StringVar(&format, "format", "json", i18n.T("cli.export.flag.format"))
+	cmd.Flags().StringVarP(&output, "output", "o", "", i18n.T("cli.export.flag.output"))
 	return cmd
 }
 
 func newImportCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
-		Use:   "import FILE",
-		Short: "Import a library export; records already present are skipped",
+		Use:   "import FILE", // i18n:ignore: command syntax
+		Short: i18n.T("cli.import.short"),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := os.Open(args[0])
@@ -297,7 +296,7 @@ func newImportCmd(g *globals) *cobra.Command {
 			defer a.close()
 			stats, err := a.st.Import(f)
 			if err != nil {
-				return fmt.Errorf("import %s: %w", args[0], err)
+				return withCause(i18n.T("cli.err.import", args[0], err), err)
 			}
 			if a.json {
 				return printJSON(a.out, map[string]int{
@@ -305,8 +304,8 @@ func newImportCmd(g *globals) *cobra.Command {
 					"clips_added": stats.ClipsAdded, "clips_skipped": stats.ClipsSkipped, "drafts_added": stats.DraftsAdded,
 				})
 			}
-			fmt.Fprintf(a.out, "imported %d tasks and %d clips (%d and %d already present), %d drafts\n",
-				stats.TasksAdded, stats.ClipsAdded, stats.TasksSkipped, stats.ClipsSkipped, stats.DraftsAdded)
+			fmt.Fprintln(a.out, i18n.T("cli.import.done",
+				stats.TasksAdded, stats.ClipsAdded, stats.TasksSkipped, stats.ClipsSkipped, stats.DraftsAdded))
 			return nil
 		},
 	}
@@ -315,7 +314,7 @@ func newImportCmd(g *globals) *cobra.Command {
 func newQuotaCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "quota",
-		Short: "Show the relay balance of the current profile",
+		Short: i18n.T("cli.quota.short"),
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := openApp(cmd, g, readOnly)
@@ -334,12 +333,12 @@ func newQuotaCmd(g *globals) *cobra.Command {
 				})
 			}
 			if q.Unlimited {
-				fmt.Fprintf(a.out, "%s: unlimited (used %.2f)\n", a.cl.Profile().Name, q.Used)
+				fmt.Fprintln(a.out, i18n.T("cli.quota.unlimited", a.cl.Profile().Name, q.Used))
 				return nil
 			}
-			fmt.Fprintf(a.out, "%s: %.2f remaining of %.2f (used %.2f)\n", a.cl.Profile().Name, q.Remaining, q.HardLimit, q.Used)
+			fmt.Fprintln(a.out, i18n.T("cli.quota.remaining", a.cl.Profile().Name, q.Remaining, q.HardLimit, q.Used))
 			if !q.AccessUntil.IsZero() {
-				fmt.Fprintf(a.out, "key expires %s\n", fmtTime(q.AccessUntil))
+				fmt.Fprintln(a.out, i18n.T("cli.quota.expires", fmtTime(q.AccessUntil)))
 			}
 			return nil
 		},
@@ -356,7 +355,7 @@ func nullTime(t time.Time) any {
 func newResumeCmd(g *globals) *cobra.Command {
 	return &cobra.Command{
 		Use:   "resume",
-		Short: "Re-check unfinished tasks and download whatever is missing, then exit",
+		Short: i18n.T("cli.resume.short"),
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := openApp(cmd, g, readWrite)
@@ -371,7 +370,7 @@ func newResumeCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(a.errw, "resuming %d tasks and %d downloads\n", nt, nd)
+			fmt.Fprintln(a.errw, i18n.T("cli.resume.resuming", nt, nd))
 			return a.waitAll(cmd)
 		},
 	}
@@ -390,7 +389,7 @@ func (a *app) waitAll(cmd *cobra.Command) error {
 		}
 		select {
 		case <-cmd.Context().Done():
-			return fmt.Errorf("stopped; unfinished work resumes next time: %w", cmd.Context().Err())
+			return withCause(i18n.T("cli.err.stopped", cmd.Context().Err()), cmd.Context().Err())
 		case ev, ok := <-sub.C():
 			if !ok {
 				return nil
@@ -405,7 +404,7 @@ func (a *app) waitAll(cmd *cobra.Command) error {
 		failedDownloads = len(clips)
 	}
 	if failedDownloads > 0 {
-		return fmt.Errorf("%d clips could not be downloaded; `sunostudio resume` tries again", failedDownloads)
+		return errors.New(i18n.T("cli.err.downloads_failed", failedDownloads))
 	}
 	return nil
 }

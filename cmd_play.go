@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/playback"
 	"sunostudio/internal/safetext"
 	"sunostudio/player"
@@ -25,26 +26,20 @@ const settingVolume = "volume"
 func newPlayCmd(g *globals) *cobra.Command {
 	var audio string
 	cmd := &cobra.Command{
-		Use:   "play ID|FILE",
-		Short: "Play a library clip or an audio file, without the studio",
-		Long: `Play a clip from the library (by id) or an mp3/wav file, with a one-line progress on
-stderr. A clip that is still downloading starts at once from the part that has arrived; a
-clip that is still streaming plays from the relay and is kept for the next time.
-
-When stdin is a terminal: space pauses and resumes, ←/→ seek 5 s back and forward,
-q stops. The command exits 0 at the end of playback, and 1 with the reason when the file
-cannot be played or there is no audio output (--audio null plays in real time without one).`,
-		Args: exactArgs(1),
+		Use:   "play ID|FILE", // i18n:ignore: command syntax
+		Short: i18n.T("cli.play.short"),
+		Long:  i18n.T("cli.play.long"),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch audio {
 			case "", "auto", "device", "null":
 			default:
-				return usageError{fmt.Errorf("--audio must be device or null, not %q", audio)}
+				return usageError{errors.New(i18n.T("cli.err.play_audio", audio))}
 			}
 			return runPlay(cmd, g, args[0], audio)
 		},
 	}
-	cmd.Flags().StringVar(&audio, "audio", "", "audio output: device (the sound card, default) or null (silent, real time)")
+	cmd.Flags().StringVar(&audio, "audio", "", i18n.T("cli.play.flag.audio"))
 	return cmd
 }
 
@@ -67,7 +62,7 @@ func runPlay(cmd *cobra.Command, g *globals, target, audio string) error {
 		defer a.close()
 		c, err := a.st.Clip(target)
 		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no clip %q in the library and no such file", target)
+			return errors.New(i18n.T("cli.err.play_no_clip", target))
 		} else if err != nil {
 			return err
 		}
@@ -130,7 +125,7 @@ func playError(src player.Source, st player.Status, err error) error {
 	}
 	var oe *player.OutputError
 	if errors.As(err, &oe) {
-		return fmt.Errorf("no audio output: %s (%s)", oe.Reason, oe.Hint)
+		return errors.New(i18n.T("cli.err.no_audio", oe.Reason, oe.Hint))
 	}
 	return err
 }
@@ -146,12 +141,12 @@ func progressLine(st player.Status) string {
 	}
 	line := fmt.Sprintf("%s %s  %s / %s", icon, title, clock(st.Position), clock(st.Duration))
 	if st.Buffered > 0 && st.Buffered < st.Duration {
-		line += fmt.Sprintf(" (%s arrived)", clock(st.Buffered))
+		line += " " + i18n.T("cli.play.arrived", clock(st.Buffered))
 	}
 	if st.Muted {
-		line += "  muted"
+		line += "  " + i18n.T("cli.play.muted")
 	} else if st.Volume != 100 {
-		line += fmt.Sprintf("  vol %d%%", st.Volume)
+		line += "  " + i18n.T("cli.play.volume", st.Volume)
 	}
 	return line
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/playback"
 	"sunostudio/player"
 	"sunostudio/store"
@@ -17,8 +18,8 @@ import (
 // of the root (plain `sunostudio`), not of the subcommands.
 func addTUIFlags(root *cobra.Command) {
 	f := root.Flags()
-	f.String("theme", "", "colour theme: "+strings.Join(themes.Names(), ", ")+", or NAME for <config dir>/themes/NAME.toml (config: theme)")
-	f.String("audio", "", "audio output: auto (the sound card) or null (silent, in real time; config: [audio] output)")
+	f.String("theme", "", i18n.T("cli.tui.flag.theme", strings.Join(themes.Names(), ", ")))
+	f.String("audio", "", i18n.T("cli.tui.flag.audio"))
 }
 
 // runTUI opens the interactive studio: plain `sunostudio`.
@@ -49,7 +50,7 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	if restore, err := ui.RedirectStderr(a.logFile); err == nil {
 		defer restore()
 	} else {
-		a.log.Warn("stderr stays on the terminal", "err", err)
+		a.log.Warn("stderr stays on the terminal", "err", err) // i18n:ignore: a log message
 	}
 	out, err := player.NewOutput(audio)
 	if err != nil {
@@ -62,7 +63,7 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 
 	warnings := append([]string(nil), a.cfg.Warnings...)
 	if a.st.ReadOnly() {
-		warnings = append([]string{"another sunostudio has the library: browsing a read-only snapshot"}, warnings...)
+		warnings = append([]string{i18n.T("cli.tui.snapshot")}, warnings...)
 	}
 	return ui.Run(cmd.Context(), ui.Options{
 		Engine: a.eng,

@@ -10,6 +10,8 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/safetext"
 	"sunostudio/store"
 	"sunostudio/studio"
@@ -62,6 +64,96 @@ func pad(s string, width int) string {
 	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
 }
 
+// padRight pads s to width terminal cells without cutting it (fmt's %-Ns, by display width).
+func padRight(s string, width int) string {
+	return s + strings.Repeat(" ", max(0, width-ansi.StringWidth(s)))
+}
+
+// statusWord is a task or clip status (a stable word in --json) as a person reads it; an
+// unknown one is shown as it is.
+func statusWord(status string) string {
+	switch status {
+	case store.TaskSubmitting:
+		return i18n.T("cli.status.submitting")
+	case store.TaskPending:
+		return i18n.T("cli.status.pending")
+	case store.TaskRunning:
+		return i18n.T("cli.status.running")
+	case store.TaskSucceeded:
+		return i18n.T("cli.status.succeeded")
+	case store.TaskFailed: // the same word as store.ClipFailed
+		return i18n.T("cli.status.failed")
+	case store.TaskTimedOut:
+		return i18n.T("cli.status.timed_out")
+	case store.ClipQueued:
+		return i18n.T("cli.status.queued")
+	case store.ClipStreaming:
+		return i18n.T("cli.status.streaming")
+	case store.ClipComplete:
+		return i18n.T("cli.status.complete")
+	}
+	return status
+}
+
+// kindWord is a task's kind (a stable word in --json) as a person reads it.
+func kindWord(kind string) string {
+	switch client.Kind(kind) {
+	case client.KindMusic:
+		return i18n.T("cli.kind.music")
+	case client.KindLyrics:
+		return i18n.T("cli.kind.lyrics")
+	case client.KindConcat:
+		return i18n.T("cli.kind.concat")
+	case client.KindStems:
+		return i18n.T("cli.kind.stems")
+	case client.KindUpload:
+		return i18n.T("cli.kind.upload")
+	case client.KindWAV:
+		return i18n.T("cli.kind.wav")
+	case client.KindMP4:
+		return i18n.T("cli.kind.mp4")
+	case client.KindPersona:
+		return i18n.T("cli.kind.persona")
+	case client.KindChat:
+		return i18n.T("cli.kind.chat")
+	}
+	return kind
+}
+
+// downloadWord is a clip's download state (a stable word in --json) as a person reads it.
+func downloadWord(d string) string {
+	switch d {
+	case store.DownloadPending:
+		return i18n.T("cli.download.pending")
+	case store.DownloadActive:
+		return i18n.T("cli.download.active")
+	case store.DownloadDone:
+		return i18n.T("cli.download.done")
+	case store.DownloadFailed:
+		return i18n.T("cli.download.failed")
+	}
+	return d
+}
+
+// clipState is the state column of a clip line: its status, and for a complete clip not yet
+// on disk where its download stands.
+func clipState(c *store.Clip) string {
+	if c.Status != store.ClipComplete || c.Download == store.DownloadDone {
+		return statusWord(c.Status)
+	}
+	switch c.Download {
+	case store.DownloadNone:
+		return i18n.T("cli.clip.not_downloaded")
+	case store.DownloadPending:
+		return i18n.T("cli.clip.download_pending")
+	case store.DownloadActive:
+		return i18n.T("cli.clip.downloading")
+	case store.DownloadFailed:
+		return i18n.T("cli.clip.download_failed")
+	}
+	return i18n.T("cli.clip.download_other", c.Download)
+}
+
 func fmtDuration(sec float64) string {
 	if sec <= 0 {
 		return "-:--"
@@ -84,22 +176,18 @@ func printClips(w io.Writer, clips []*store.Clip) {
 		if c.Favorite {
 			fav = "★"
 		}
-		state := c.Status
-		if c.Status == store.ClipComplete && c.Download != store.DownloadDone {
-			state = "complete, " + firstNonEmpty(c.Download, "not downloaded")
-		}
 		fmt.Fprintf(w, "%s %s %5s  %s  %s  %s\n", pad(c.ID, 36), fav, fmtDuration(c.Duration),
-			pad(state, 10), pad(firstNonEmpty(c.Title, "(untitled)"), 30), safetext.Line(c.Tags))
+			pad(clipState(c), 10), pad(firstNonEmpty(c.Title, i18n.T("cli.clip.untitled")), 30), safetext.Line(c.Tags))
 	}
 }
 
 func printTask(w io.Writer, t *store.Task, clips []*store.Clip) {
-	line := fmt.Sprintf("task %s  %s  %s", safetext.Line(t.ID), t.Kind, t.Status)
+	line := i18n.T("cli.task.line", safetext.Line(t.ID), kindWord(t.Kind), statusWord(t.Status))
 	if t.Progress > 0 && !t.Finished() {
 		line += fmt.Sprintf(" %d%%", t.Progress)
 	}
 	if t.Error != "" {
-		line += "  " + safetext.Line(t.Error)
+		line += "  " + safetext.Line(studio.Localize(t.Error))
 	}
 	fmt.Fprintln(w, line)
 	if t.LyricsText != "" {
@@ -132,27 +220,30 @@ func (p *progressPrinter) event(ev studio.Event) {
 	switch ev.Kind {
 	case studio.TaskUpdated:
 		key = "t" + ev.Task.ID
-		line = fmt.Sprintf("task %s: %s", safetext.Line(ev.Task.ID), ev.Task.Status)
+		line = i18n.T("cli.progress.task", safetext.Line(ev.Task.ID), statusWord(ev.Task.Status))
 		if ev.Task.Progress > 0 && !ev.Task.Finished() {
 			line += fmt.Sprintf(" %d%%", ev.Task.Progress)
 		}
 		if ev.Task.Error != "" {
-			line += " (" + safetext.Line(ev.Task.Error) + ")"
+			line = i18n.T("cli.progress.with_error", line, safetext.Line(studio.Localize(ev.Task.Error)))
 		}
 	case studio.ClipUpdated:
 		c := ev.Clip
 		key = "c" + c.ID
-		line = fmt.Sprintf("  clip %s %q: %s", shortID(c.ID), safetext.Line(c.Title), c.Status)
+		id, title, status := shortID(c.ID), safetext.Line(c.Title), statusWord(c.Status)
 		switch {
 		case c.Download == store.DownloadDone:
-			line += ", saved to " + c.LocalPath
+			line = i18n.T("cli.progress.clip_saved", id, title, status, c.LocalPath)
 		case c.Download == store.DownloadActive:
-			line += ", downloading"
+			line = i18n.T("cli.progress.clip_downloading", id, title, status)
 		case c.DownloadError != "":
-			line += ", download problem: " + safetext.Line(c.DownloadError)
+			line = i18n.T("cli.progress.clip_download_problem", id, title, status, safetext.Line(studio.Localize(c.DownloadError)))
+		default:
+			line = i18n.T("cli.progress.clip", id, title, status)
 		}
+		line = "  " + line
 	case studio.Problem:
-		key, line = "problem", "problem: "+safetext.Line(ev.Err.Error())
+		key, line = "problem", i18n.T("cli.progress.problem", safetext.Line(ev.Err.Error()))
 	default:
 		return
 	}

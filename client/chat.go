@@ -5,12 +5,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"html"
 	"io"
 	"net/http"
 	"strings"
 	"time"
+
+	"sunostudio/internal/i18n"
 )
 
 // ChatMessage is one OpenAI-style message.
@@ -58,7 +59,7 @@ type ChatResult struct {
 // DefaultChatModel is what apicore documents as the recommended chat model.
 const DefaultChatModel = "suno-v3.5"
 
-var errIdle = errors.New("the relay sent nothing for too long")
+var errIdle error = textErr("client.decode.idle")
 
 // Chat sends a prompt to /v1/chat/completions and streams the answer. onUpdate (may be nil)
 // runs on the caller's goroutine for every delta. The result holds what arrived even when an
@@ -67,7 +68,7 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest, onUpdate func(ChatUp
 	msgs := req.Messages
 	if len(msgs) == 0 {
 		if strings.TrimSpace(req.Prompt) == "" {
-			return ChatResult{}, c.invalid(OpChat, "the prompt is empty")
+			return ChatResult{}, c.invalid(OpChat, i18n.T("client.msg.prompt_empty"))
 		}
 		msgs = []ChatMessage{{Role: "user", Content: req.Prompt}}
 	}
@@ -87,14 +88,14 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest, onUpdate func(ChatUp
 	defer cancel(nil)
 	hr, err := http.NewRequestWithContext(ctx, "POST", c.url("/v1/chat/completions"), bytes.NewReader(payload))
 	if err != nil {
-		return ChatResult{}, c.errorf(call{op: string(OpChat)}, KindBadRequest, 0, err)
+		return ChatResult{}, c.errorf(call{op: OpChat.Text()}, KindBadRequest, 0, err)
 	}
 	accept := "text/event-stream"
 	if req.NoStream {
 		accept = "application/json"
 	}
 	c.setHeaders(hr, accept)
-	cl := call{op: string(OpChat), extended: true}
+	cl := call{op: OpChat.Text(), extended: true}
 	// The relay may think for minutes before the first byte (an LLM tool call and a Suno
 	// submit), so the watchdog covers the wait for headers too.
 	watchdog := time.AfterFunc(c.idle, func() { cancel(errIdle) })
@@ -115,7 +116,7 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest, onUpdate func(ChatUp
 		// A captive portal or a login page answered with 200: not the relay's answer.
 		page, _ := io.ReadAll(io.LimitReader(br, 64<<10))
 		return ChatResult{}, &Error{Kind: KindMalformed, Op: cl.op, Relay: c.p.Name, HTTPStatus: resp.StatusCode,
-			Message: "an HTML page instead of an answer (a login, captcha or error page?)", Excerpt: c.excerpt(htmlTitleOr(page))}
+			Message: i18n.T("client.msg.html_not_answer"), Excerpt: c.excerpt(htmlTitleOr(page))}
 	}
 	if isSSE(resp.Header, br.peek()) {
 		err = s.readSSE(br)
@@ -141,7 +142,7 @@ func (c *Client) Chat(ctx context.Context, req ChatRequest, onUpdate func(ChatUp
 		// and songs still in progress. Streams without [DONE] are normal when the relay has
 		// said everything; this one has not.
 		return res, &Error{Kind: KindNetwork, Op: cl.op, Relay: c.p.Name, HTTPStatus: resp.StatusCode,
-			Message: fmt.Sprintf("the stream ended after %d bytes before the relay finished; what arrived is kept", len(res.Text))}
+			Message: i18n.T("client.msg.stream_ended", len(res.Text))}
 	}
 	return res, nil
 }
@@ -164,13 +165,13 @@ func (c *Client) streamError(ctx context.Context, cl call, err error, got int) e
 	switch {
 	case errors.Is(cause, errIdle):
 		return &Error{Kind: KindTimeout, Op: cl.op, Relay: c.p.Name,
-			Message: fmt.Sprintf("nothing arrived for %s; what arrived is kept", c.idle.Round(time.Second))}
+			Message: i18n.T("client.msg.stream_idle", c.idle.Round(time.Second).String())}
 	case errors.Is(cause, context.Canceled) || errors.Is(err, context.Canceled):
 		return &Error{Kind: KindCanceled, Op: cl.op, Relay: c.p.Name, Err: context.Canceled}
 	}
 	e := c.transportError(ctx, cl, err).(*Error)
 	if got > 0 && e.Kind == KindNetwork {
-		e.Message = fmt.Sprintf("the stream was cut after %d bytes; what arrived is kept", got)
+		e.Message = i18n.T("client.msg.stream_cut", got)
 	}
 	return e
 }
@@ -237,7 +238,7 @@ func isSSE(h http.Header, head []byte) bool {
 	return bytes.HasPrefix(t, []byte("data:")) || bytes.HasPrefix(t, []byte(":")) || bytes.HasPrefix(t, []byte("event:"))
 }
 
-var errTooLarge = errors.New("reply larger than the limit")
+var errTooLarge error = textErr("client.decode.too_large")
 
 type chatStream struct {
 	parser *ChatParser
@@ -342,7 +343,7 @@ func (s *chatStream) json(data []byte) bool {
 		return false
 	}
 	if eo := o.obj("error"); eo != nil {
-		s.relay = firstNonEmpty(eo.str("message"), eo.str("code"), "the relay reported an error")
+		s.relay = firstNonEmpty(eo.str("message"), eo.str("code"), TextRelayError)
 		return true
 	}
 	choicesRaw, ok := o["choices"]

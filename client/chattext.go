@@ -1198,7 +1198,7 @@ func chatJSONError(s string) (string, bool) {
 				return v, true
 			}
 		}
-		return "the relay reported an error", true
+		return TextRelayError, true
 	}
 	for _, k := range [...]string{"error_msg", "error_message", "detail"} {
 		if v := str(m[k]); v != "" {

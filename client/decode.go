@@ -3,7 +3,6 @@ package client
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"math"
 	"sort"
 	"strconv"
@@ -19,7 +18,17 @@ import (
 type object map[string]json.RawMessage
 
 // errNotObject is returned when an object was expected; callers turn it into KindMalformed.
-var errNotObject = errors.New("not a JSON object")
+var errNotObject error = textErr("client.decode.not_object")
+
+// Reasons the client gives when the relay gives none. They end up in the library with the
+// relay's own reasons (a clip's or a task's error), so they are kept in English there, like
+// the relay's words, and translated when shown (studio.Localize).
+const (
+	TextClipRejected     = "Suno rejected this clip (content policy or generation error)"
+	TextGenerationFailed = "generation failed"
+	TextChatNoAudio      = chatNoneMsg
+	TextRelayError       = "the relay reported an error"
+)
 
 func decodeObject(raw json.RawMessage) (object, error) {
 	raw = bytes.TrimSpace(raw)
@@ -316,7 +325,7 @@ func decodeClip(raw json.RawMessage, fallbackID string) (Clip, error) {
 	case IsFailedAudioURL(audio):
 		c.Status = ClipFailed
 		if c.Error == "" {
-			c.Error = "Suno rejected this clip (content policy or generation error)"
+			c.Error = TextClipRejected
 		}
 	case IsStreamURL(audio):
 		c.StreamURL = audio
@@ -324,7 +333,7 @@ func decodeClip(raw json.RawMessage, fallbackID string) (Clip, error) {
 		c.AudioURL = audio
 	}
 	if c.Status == ClipFailed && c.Error == "" {
-		c.Error = firstNonEmpty(md.str("error_type"), "generation failed")
+		c.Error = firstNonEmpty(md.str("error_type"), TextGenerationFailed)
 	}
 	// relay-api 9.9: a clip can say complete while its URL is still the stream; the final file
 	// is not there yet, so it is not complete for us, and the tracker keeps polling.
@@ -335,7 +344,7 @@ func decodeClip(raw json.RawMessage, fallbackID string) (Clip, error) {
 		c.Status = ClipStreaming
 	}
 	if c.ID == "" {
-		return Clip{}, errors.New("clip without an id")
+		return Clip{}, textErr("client.decode.clip_no_id")
 	}
 	return c, nil
 }
@@ -420,7 +429,7 @@ func decodeClips(raw json.RawMessage) ([]Clip, error) {
 		sortClips(clips)
 		return clips, nil
 	}
-	return nil, errors.New("clips are neither a list nor an object")
+	return nil, textErr("client.decode.clips_shape")
 }
 
 func looksLikeClip(o object) bool {
@@ -754,7 +763,7 @@ func taskFromFetchData(id string, raw json.RawMessage) (Task, error) {
 		}
 		return t, err
 	}
-	return Task{}, errors.New("task data is neither an object nor a list")
+	return Task{}, textErr("client.decode.task_shape")
 }
 
 // decodeSubmission implements 9.3: a task id string, {task_id}, {taskId}, or raw {clips:[...]}.
@@ -764,7 +773,7 @@ func decodeSubmission(raw json.RawMessage) (Submission, error) {
 		s, _ := flexString(raw)
 		s = strings.TrimSpace(s)
 		if s == "" {
-			return Submission{}, errors.New("empty task id")
+			return Submission{}, textErr("client.decode.empty_task_id")
 		}
 		return Submission{TaskID: s}, nil
 	case '[':
@@ -773,7 +782,7 @@ func decodeSubmission(raw json.RawMessage) (Submission, error) {
 			return Submission{}, err
 		}
 		if len(clips) == 0 {
-			return Submission{}, errors.New("no task id and no clips")
+			return Submission{}, textErr("client.decode.no_task_no_clips")
 		}
 		return Submission{Clips: clips}, nil
 	case '{':
@@ -797,9 +806,9 @@ func decodeSubmission(raw json.RawMessage) (Submission, error) {
 			}
 		}
 		if sub.TaskID == "" && len(sub.Clips) == 0 {
-			return Submission{}, errors.New("no task id in the reply")
+			return Submission{}, textErr("client.decode.no_task_id")
 		}
 		return sub, nil
 	}
-	return Submission{}, errors.New("no task id in the reply")
+	return Submission{}, textErr("client.decode.no_task_id")
 }

@@ -2,9 +2,10 @@ package client
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
+
+	"sunostudio/internal/i18n"
 )
 
 // ErrorKind classifies what went wrong in terms of what the user can do about it.
@@ -58,7 +59,8 @@ var (
 // sanitised and the API key is redacted before the Error is built.
 type Error struct {
 	Kind ErrorKind
-	// Op is what we were doing, in words: "submit music", "fetch task 1234".
+	// Op is what we were doing, in the user's words and language: "submit music", "fetch
+	// task 1234" (Op.Text and the client.op messages).
 	Op string
 	// Relay names the profile, so that a user with several relays knows which one failed.
 	Relay      string
@@ -71,102 +73,135 @@ type Error struct {
 	// Excerpt is a short sanitised sample of a reply we could not read.
 	Excerpt string
 	Err     error
+	// aboutTasks: the call was about tasks, so "not found" gets the advice about task visibility.
+	aboutTasks bool
 }
 
 func (e *Error) Error() string {
-	var b strings.Builder
-	if e.Op != "" {
-		b.WriteString(e.Op)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.summary())
+	s := e.summary()
 	if e.Message != "" && e.Message != e.Code {
-		b.WriteString(": ")
-		b.WriteString(e.Message)
+		s = i18n.T("client.err.colon", s, e.Message)
 	} else if e.Code != "" {
-		b.WriteString(": ")
-		b.WriteString(e.Code)
+		s = i18n.T("client.err.colon", s, e.Code)
 	}
 	if e.Excerpt != "" {
-		fmt.Fprintf(&b, " (reply began %q)", e.Excerpt)
+		s = i18n.T("client.err.excerpt", s, e.Excerpt)
 	}
 	if e.Err != nil && e.Message == "" {
-		b.WriteString(": ")
-		b.WriteString(e.Err.Error())
+		s = i18n.T("client.err.colon", s, e.Err.Error())
+	}
+	if e.Op != "" {
+		s = i18n.T("client.err.colon", e.Op, s)
 	}
 	if adv := e.Advice(); adv != "" {
-		b.WriteString(" — ")
-		b.WriteString(adv)
+		s = i18n.T("client.err.advice", s, adv)
 	}
-	return b.String()
+	return s
 }
 
+// summary says what happened, naming the relay when the profile has a name. Each kind is a
+// whole sentence per case (named or not) so that a translation can place the name freely.
 func (e *Error) summary() string {
 	status := ""
 	if e.HTTPStatus != 0 {
-		status = fmt.Sprintf(" (HTTP %d)", e.HTTPStatus)
+		status = i18n.T("client.err.status", e.HTTPStatus)
 	}
-	relay := "the relay"
-	if e.Relay != "" {
-		relay = "relay " + e.Relay
-	}
+	r := e.Relay
 	switch e.Kind {
 	case KindAuth:
-		return relay + " rejected the API key" + status
+		if r == "" {
+			return i18n.T("client.err.anon.auth", status)
+		}
+		return i18n.T("client.err.named.auth", r, status)
 	case KindRateLimited:
-		return relay + " is rate limiting" + status
+		if r == "" {
+			return i18n.T("client.err.anon.rate_limited", status)
+		}
+		return i18n.T("client.err.named.rate_limited", r, status)
 	case KindNotFound:
-		return "not found on " + relay + status
+		if r == "" {
+			return i18n.T("client.err.anon.not_found", status)
+		}
+		return i18n.T("client.err.named.not_found", r, status)
 	case KindUnsupported:
-		return relay + " does not support this" + status
+		if r == "" {
+			return i18n.T("client.err.anon.unsupported", status)
+		}
+		return i18n.T("client.err.named.unsupported", r, status)
 	case KindBadRequest:
-		return relay + " refused the request" + status
+		if r == "" {
+			return i18n.T("client.err.anon.bad_request", status)
+		}
+		return i18n.T("client.err.named.bad_request", r, status)
 	case KindUpstream:
-		return relay + " or Suno failed" + status
+		if r == "" {
+			return i18n.T("client.err.anon.upstream", status)
+		}
+		return i18n.T("client.err.named.upstream", r, status)
 	case KindTimeout:
-		return relay + " did not answer in time"
+		if r == "" {
+			return i18n.T("client.err.anon.timeout")
+		}
+		return i18n.T("client.err.named.timeout", r)
 	case KindNetwork:
-		return "cannot talk to " + relay
+		if r == "" {
+			return i18n.T("client.err.anon.network")
+		}
+		return i18n.T("client.err.named.network", r)
 	case KindMalformed:
-		return relay + " sent a reply sunostudio cannot read" + status
+		if r == "" {
+			return i18n.T("client.err.anon.malformed", status)
+		}
+		return i18n.T("client.err.named.malformed", r, status)
 	case KindTooLarge:
-		return relay + " sent a reply that is too large" + status
+		if r == "" {
+			return i18n.T("client.err.anon.too_large", status)
+		}
+		return i18n.T("client.err.named.too_large", r, status)
 	case KindCanceled:
-		return "cancelled"
+		return i18n.T("client.err.canceled")
 	}
-	return "request failed" + status
+	return i18n.T("client.err.failed", status)
 }
 
 // Advice tells the user what to do next, in one sentence.
 func (e *Error) Advice() string {
 	switch e.Kind {
 	case KindAuth:
-		return "check the API key of this profile (config.toml or SUNOSTUDIO_API_KEY) and its balance"
+		return i18n.T("client.advice.auth")
 	case KindRateLimited:
 		if e.RetryAfter > 0 {
-			return fmt.Sprintf("try again in %s", e.RetryAfter.Round(time.Second))
+			return i18n.T("client.advice.retry_after", e.RetryAfter.Round(time.Second).String())
 		}
-		return "try again in a minute"
+		return i18n.T("client.advice.retry_minute")
 	case KindNotFound:
-		if strings.Contains(e.Op, "task") || strings.HasPrefix(e.Message, "task ") {
-			return "tasks are only visible to the key that created them, on the relay that made them"
+		// aboutTasks is set by the client; the words are for errors built elsewhere (and for
+		// relay messages, which are English whatever the user's language).
+		if e.aboutTasks || strings.Contains(e.Op, "task") || strings.HasPrefix(e.Message, "task ") {
+			return i18n.T("client.advice.task_not_found")
 		}
-		return "check the id: it may belong to another relay or account"
+		return i18n.T("client.advice.not_found")
 	case KindUnsupported:
-		return "stock new-api and one-hub relays only offer music and lyrics; use a relay that offers this feature"
+		return i18n.T("client.advice.unsupported")
 	case KindUpstream:
-		return "the relay or Suno is having trouble; try again later"
+		return i18n.T("client.advice.upstream")
 	case KindTimeout:
-		return "check the network or try again later"
+		return i18n.T("client.advice.timeout")
 	case KindNetwork:
-		return "check the base URL and the network"
+		return i18n.T("client.advice.network")
 	case KindMalformed:
-		return "the base URL or dialect of this profile may be wrong"
+		return i18n.T("client.advice.malformed")
 	}
 	return ""
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// textErr is an error whose text is a catalog message, looked up when it is shown, so that an
+// error made when the package starts (a sentinel) speaks the language chosen later.
+type textErr string
+
+func (t textErr) Error() string { return i18n.T(string(t)) }
 
 // Is makes errors.Is(err, ErrX) match on kind, so callers need not type-assert.
 func (e *Error) Is(target error) bool {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -20,6 +19,7 @@ import (
 	"time"
 
 	"sunostudio/internal/buildinfo"
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/safetext"
 )
 
@@ -79,14 +79,14 @@ func WithSleep(f func(context.Context, time.Duration) error) Option {
 func New(p Profile, opts ...Option) (*Client, error) {
 	raw := strings.TrimSpace(p.BaseURL)
 	if raw == "" {
-		return nil, fmt.Errorf("profile %q has no base URL", p.Name)
+		return nil, errors.New(i18n.T("client.profile.no_base_url", p.Name))
 	}
 	if !strings.Contains(raw, "://") {
 		raw = "https://" + raw
 	}
 	u, err := url.Parse(raw)
 	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return nil, fmt.Errorf("profile %q: base URL %q is not an http(s) URL", p.Name, p.BaseURL)
+		return nil, errors.New(i18n.T("client.profile.bad_base_url", p.Name, p.BaseURL))
 	}
 	// Users often paste an OpenAI-style base ending in /v1; every path here starts below it.
 	u.Path = strings.TrimSuffix(strings.TrimRight(u.Path, "/"), "/v1")
@@ -95,7 +95,7 @@ func New(p Profile, opts ...Option) (*Client, error) {
 		p.Dialect = DialectTask
 	}
 	if _, ok := ParseDialect(string(p.Dialect)); !ok {
-		return nil, fmt.Errorf("profile %q: unknown dialect %q (use task, goamz or chat)", p.Name, p.Dialect)
+		return nil, errors.New(i18n.T("client.profile.unknown_dialect", p.Name, string(p.Dialect)))
 	}
 	p.APIKey = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(p.APIKey), "Bearer "))
 	c := &Client{
@@ -181,7 +181,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 // call describes one JSON request.
 type call struct {
-	op     string // words for errors: "submit music"
+	op     string // words for errors, in the user's language: "submit music" (Op.Text)
 	method string
 	path   string
 	body   any
@@ -190,8 +190,10 @@ type call struct {
 	idempotent bool
 	// extended marks endpoints that stock new-api lacks: a 404 there means unsupported.
 	extended bool
-	// notFoundID names the thing a 404 / task_not_exist refers to.
+	// notFoundID names the thing a 404 / task_not_exist refers to, in words ("task 1234").
 	notFoundID string
+	// aboutTasks marks calls about tasks, whose "not found" has its own advice.
+	aboutTasks bool
 }
 
 // reply is a read, size-checked body.
@@ -291,7 +293,7 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) (reply, erro
 	}
 	if int64(len(data)) > c.maxBody {
 		return reply{}, &Error{Kind: KindTooLarge, Op: cl.op, Relay: c.p.Name, HTTPStatus: resp.StatusCode,
-			Message: fmt.Sprintf("more than %d MiB", c.maxBody>>20)}
+			Message: i18n.T("client.msg.over_mib", c.maxBody>>20)}
 	}
 	rep := reply{status: resp.StatusCode, header: resp.Header, body: data}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -299,12 +301,12 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) (reply, erro
 	}
 	if isHTML(resp.Header, data) {
 		return reply{}, &Error{Kind: KindMalformed, Op: cl.op, Relay: c.p.Name, HTTPStatus: resp.StatusCode,
-			Message: "an HTML page instead of JSON (a login, captcha or error page?)", Excerpt: c.excerpt(htmlTitleOr(data))}
+			Message: i18n.T("client.msg.html_not_json"), Excerpt: c.excerpt(htmlTitleOr(data))}
 	}
 	// A body cut short without a read error (no Content-Length, the relay gave up) is invalid
 	// JSON; checking here, inside the retry loop, lets idempotent calls try again.
 	if !json.Valid(data) {
-		return reply{}, c.malformed(cl, rep, errors.New("the reply is not valid JSON (cut short?)"))
+		return reply{}, c.malformed(cl, rep, textErr("client.decode.invalid_json"))
 	}
 	// new-api's billing endpoints report failures as HTTP 200 with {"error":{...}} (9.21);
 	// typing them here, inside the retry loop, lets an upstream hiccup be retried.
@@ -355,9 +357,9 @@ func (c *Client) transportError(ctx context.Context, cl call, err error) error {
 // statusError turns a non-2xx reply into a typed error, reading the relay's code and message
 // from whichever envelope it used (task, OpenAI-style, GoAmz) or the title of an HTML page.
 func (c *Client) statusError(cl call, rep reply) error {
-	e := &Error{Op: cl.op, Relay: c.p.Name, HTTPStatus: rep.status}
+	e := &Error{Op: cl.op, Relay: c.p.Name, HTTPStatus: rep.status, aboutTasks: cl.aboutTasks}
 	if isHTML(rep.header, rep.body) {
-		e.Message = "an HTML error page"
+		e.Message = i18n.T("client.msg.html_error_page")
 		e.Excerpt = c.excerpt(htmlTitleOr(rep.body))
 	} else if code, msg, ok := envelopeError(rep.body); ok {
 		e.Code = c.red.str(safetext.Line(code))
@@ -473,7 +475,7 @@ func (c *Client) envelope(cl call, rep reply) (json.RawMessage, error) {
 		if d, ok := o["data"]; ok {
 			return d, nil
 		}
-		return nil, c.malformed(cl, rep, errors.New("no code and no data"))
+		return nil, c.malformed(cl, rep, textErr("client.decode.no_code_no_data"))
 	}
 	if !codeOK(codeRaw) {
 		code, _ := flexString(codeRaw)
@@ -485,7 +487,7 @@ func (c *Client) envelope(cl call, rep reply) (json.RawMessage, error) {
 
 // codeError types an error that a relay reported with HTTP 2xx.
 func (c *Client) codeError(cl call, rep reply, code, msg string) error {
-	e := &Error{Op: cl.op, Relay: c.p.Name, HTTPStatus: rep.status,
+	e := &Error{Op: cl.op, Relay: c.p.Name, HTTPStatus: rep.status, aboutTasks: cl.aboutTasks,
 		Code: c.red.str(safetext.Line(code)), Message: c.red.str(safetext.Excerpt(msg, 300))}
 	l := strings.ToLower(code + " " + msg)
 	switch {

@@ -4,9 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
+
+	"sunostudio/internal/i18n"
 )
 
 // Op names a use case, for Supports and for errors.
@@ -45,13 +46,50 @@ var support = map[Dialect]map[Op]bool{
 // dialect, not of the relay: stock new-api answers invalid_action to the extended ones.
 func (c *Client) Supports(op Op) bool { return support[c.p.Dialect][op] }
 
-func (c *Client) unsupported(op Op) error {
-	return &Error{Kind: KindUnsupported, Op: string(op), Relay: c.p.Name,
-		Message: fmt.Sprintf("the %s dialect has no %s endpoint", c.p.Dialect, op)}
+// Text is the operation in the user's words and language, for errors ("submit music").
+func (o Op) Text() string {
+	switch o {
+	case OpSubmitMusic:
+		return i18n.T("client.op.submit_music")
+	case OpSubmitLyrics:
+		return i18n.T("client.op.submit_lyrics")
+	case OpFetchTask:
+		return i18n.T("client.op.fetch_task")
+	case OpFetchTasks:
+		return i18n.T("client.op.fetch_tasks")
+	case OpFetchClips:
+		return i18n.T("client.op.fetch_clips")
+	case OpConcat:
+		return i18n.T("client.op.concat")
+	case OpUpload:
+		return i18n.T("client.op.upload")
+	case OpStems:
+		return i18n.T("client.op.stems")
+	case OpTiming:
+		return i18n.T("client.op.timing")
+	case OpWAV:
+		return i18n.T("client.op.wav")
+	case OpMP4:
+		return i18n.T("client.op.mp4")
+	case OpCreatePersona:
+		return i18n.T("client.op.create_persona")
+	case OpBilling:
+		return i18n.T("client.op.billing")
+	case OpChat:
+		return i18n.T("client.op.chat")
+	}
+	return string(o)
 }
 
-func (c *Client) invalid(op Op, format string, args ...any) error {
-	return &Error{Kind: KindBadRequest, Op: string(op), Relay: c.p.Name, Message: fmt.Sprintf(format, args...)}
+// unsupported refuses an operation the dialect lacks; what is the operation in words (Op.Text).
+func (c *Client) unsupported(what string) error {
+	return &Error{Kind: KindUnsupported, Op: what, Relay: c.p.Name,
+		Message: i18n.T("client.msg.no_endpoint", string(c.p.Dialect), what)}
+}
+
+// invalid refuses a request before sending it; message is already in words (i18n.T).
+func (c *Client) invalid(op Op, message string) error {
+	return &Error{Kind: KindBadRequest, Op: op.Text(), Relay: c.p.Name, Message: message}
 }
 
 func (c *Client) model(m string) string {
@@ -67,7 +105,7 @@ func (c *Client) model(m string) string {
 // SubmitMusic starts a music task in any mode.
 func (c *Client) SubmitMusic(ctx context.Context, r MusicRequest) (Submission, error) {
 	if !c.Supports(OpSubmitMusic) {
-		return Submission{}, c.unsupported(OpSubmitMusic)
+		return Submission{}, c.unsupported(OpSubmitMusic.Text())
 	}
 	if err := c.validateMusic(r); err != nil {
 		return Submission{}, err
@@ -76,7 +114,7 @@ func (c *Client) SubmitMusic(ctx context.Context, r MusicRequest) (Submission, e
 		return c.submitGoAmz(ctx, r)
 	}
 	var sub Submission
-	err := c.jsonCall(ctx, call{op: string(OpSubmitMusic), method: "POST", path: "/suno/submit/music",
+	err := c.jsonCall(ctx, call{op: OpSubmitMusic.Text(), method: "POST", path: "/suno/submit/music",
 		body: taskMusicBody(r, c.model(r.Model))}, func(d json.RawMessage) (err error) {
 		sub, err = decodeSubmission(d)
 		return err
@@ -88,45 +126,45 @@ func (c *Client) validateMusic(r MusicRequest) error {
 	switch r.Mode {
 	case ModeInspiration, "":
 		if strings.TrimSpace(r.Description) == "" {
-			return c.invalid(OpSubmitMusic, "inspiration mode needs a description of the song")
+			return c.invalid(OpSubmitMusic, i18n.T("client.msg.needs_description"))
 		}
 	case ModeCustom:
 		if strings.TrimSpace(r.Lyrics) == "" && strings.TrimSpace(r.Tags) == "" && strings.TrimSpace(r.Title) == "" && !r.Instrumental {
-			return c.invalid(OpSubmitMusic, "custom mode needs lyrics, a title or style tags")
+			return c.invalid(OpSubmitMusic, i18n.T("client.msg.custom_needs_words"))
 		}
 	case ModeContinue, ModeUploadExt:
 		if r.ContinueClipID == "" {
-			return c.invalid(OpSubmitMusic, "extending needs the clip to continue")
+			return c.invalid(OpSubmitMusic, i18n.T("client.msg.extend_needs_clip"))
 		}
 		if r.Mode == ModeContinue && r.TaskID == "" {
-			return c.invalid(OpSubmitMusic, "extending needs the task that made the clip (task_id)")
+			return c.invalid(OpSubmitMusic, i18n.T("client.msg.extend_needs_task"))
 		}
 		if r.ContinueAt != nil && *r.ContinueAt < 0 {
-			return c.invalid(OpSubmitMusic, "continue_at must not be negative")
+			return c.invalid(OpSubmitMusic, i18n.T("client.msg.continue_at_negative"))
 		}
 	case ModeCover:
 		if r.CoverClipID == "" {
-			return c.invalid(OpSubmitMusic, "a cover needs the clip to restyle")
+			return c.invalid(OpSubmitMusic, i18n.T("client.msg.cover_needs_clip"))
 		}
 	case ModeInfill:
 		if r.ContinueClipID == "" {
-			return c.invalid(OpSubmitMusic, "replacing a section needs the clip")
+			return c.invalid(OpSubmitMusic, i18n.T("client.msg.infill_needs_clip"))
 		}
 		if r.InfillEnd <= r.InfillStart || r.InfillStart < 0 {
-			return c.invalid(OpSubmitMusic, "the section to replace must end after it starts (%.1fs-%.1fs)", r.InfillStart, r.InfillEnd)
+			return c.invalid(OpSubmitMusic, i18n.T("client.msg.infill_window", r.InfillStart, r.InfillEnd))
 		}
 	case ModePersona:
 		if r.PersonaID == "" {
-			return c.invalid(OpSubmitMusic, "persona mode needs a persona id")
+			return c.invalid(OpSubmitMusic, i18n.T("client.msg.persona_needs_id"))
 		}
 	default:
-		return c.invalid(OpSubmitMusic, "unknown mode %q", r.Mode)
+		return c.invalid(OpSubmitMusic, i18n.T("client.msg.unknown_mode", string(r.Mode)))
 	}
 	if c.p.Dialect == DialectGoAmz {
 		switch r.Mode {
 		case ModeInspiration, ModeCustom, ModeContinue, "":
 		default:
-			return c.unsupported(Op(string(OpSubmitMusic) + " (" + string(r.Mode) + ")"))
+			return c.unsupported(i18n.T("client.op.submit_music_mode", string(r.Mode)))
 		}
 	}
 	return nil
@@ -218,7 +256,7 @@ func (c *Client) submitGoAmz(ctx context.Context, r MusicRequest) (Submission, e
 		input["gpt_description_prompt"] = r.Description
 	}
 	var sub Submission
-	err := c.jsonCall(ctx, call{op: string(OpSubmitMusic), method: "POST", path: "/suno/v1/music",
+	err := c.jsonCall(ctx, call{op: OpSubmitMusic.Text(), method: "POST", path: "/suno/v1/music",
 		body: map[string]any{"custom_mode": custom, "input": input}}, func(d json.RawMessage) (err error) {
 		sub, err = decodeSubmission(d)
 		return err
@@ -229,17 +267,17 @@ func (c *Client) submitGoAmz(ctx context.Context, r MusicRequest) (Submission, e
 // SubmitLyrics starts a lyrics task from a short prompt.
 func (c *Client) SubmitLyrics(ctx context.Context, prompt string) (Submission, error) {
 	if !c.Supports(OpSubmitLyrics) {
-		return Submission{}, c.unsupported(OpSubmitLyrics)
+		return Submission{}, c.unsupported(OpSubmitLyrics.Text())
 	}
 	if strings.TrimSpace(prompt) == "" {
-		return Submission{}, c.invalid(OpSubmitLyrics, "the lyrics prompt is empty")
+		return Submission{}, c.invalid(OpSubmitLyrics, i18n.T("client.msg.lyrics_prompt_empty"))
 	}
 	path := "/suno/submit/lyrics"
 	if c.p.Dialect == DialectGoAmz {
 		path = "/suno/v1/v3.0/lyrics"
 	}
 	var sub Submission
-	err := c.jsonCall(ctx, call{op: string(OpSubmitLyrics), method: "POST", path: path,
+	err := c.jsonCall(ctx, call{op: OpSubmitLyrics.Text(), method: "POST", path: path,
 		body: map[string]string{"prompt": prompt}}, func(d json.RawMessage) (err error) {
 		sub, err = decodeSubmission(d)
 		return err
@@ -250,10 +288,10 @@ func (c *Client) SubmitLyrics(ctx context.Context, prompt string) (Submission, e
 // FetchTask reads one task. kind matters only to GoAmz, whose lyrics live under another path.
 func (c *Client) FetchTask(ctx context.Context, id string, kind Kind) (Task, error) {
 	if !c.Supports(OpFetchTask) {
-		return Task{}, c.unsupported(OpFetchTask)
+		return Task{}, c.unsupported(OpFetchTask.Text())
 	}
 	if strings.TrimSpace(id) == "" {
-		return Task{}, c.invalid(OpFetchTask, "no task id")
+		return Task{}, c.invalid(OpFetchTask, i18n.T("client.msg.no_task_id"))
 	}
 	path := "/suno/fetch/" + url.PathEscape(id)
 	if c.p.Dialect == DialectGoAmz {
@@ -263,8 +301,8 @@ func (c *Client) FetchTask(ctx context.Context, id string, kind Kind) (Task, err
 		}
 	}
 	var t Task
-	err := c.jsonCall(ctx, call{op: "fetch task " + id, method: "GET", path: path, idempotent: true,
-		notFoundID: "task " + id}, func(d json.RawMessage) (err error) {
+	err := c.jsonCall(ctx, call{op: i18n.T("client.op.fetch_task_id", id), method: "GET", path: path, idempotent: true,
+		aboutTasks: true, notFoundID: i18n.T("client.msg.task_id", id)}, func(d json.RawMessage) (err error) {
 		if isNull(d) {
 			// Suno-API-style relays answer data:null before their first upstream poll.
 			t = Task{ID: id, Kind: KindMusic, Status: StatusPending, Progress: -1}
@@ -289,7 +327,7 @@ func (c *Client) SupportsBatch() bool { return c.Supports(OpFetchTasks) }
 // order is the relay's (relay-api 2.4).
 func (c *Client) FetchTasks(ctx context.Context, ids []string) ([]Task, error) {
 	if !c.Supports(OpFetchTasks) {
-		return nil, c.unsupported(OpFetchTasks)
+		return nil, c.unsupported(OpFetchTasks.Text())
 	}
 	if len(ids) == 0 {
 		return nil, nil
@@ -328,12 +366,12 @@ func (c *Client) FetchTasks(ctx context.Context, ids []string) ([]Task, error) {
 	}
 	var tasks []Task
 	body := map[string]any{"ids": ids}
-	err := c.jsonCall(ctx, call{op: string(OpFetchTasks), method: "POST", path: "/suno/fetch", body: body,
+	err := c.jsonCall(ctx, call{op: OpFetchTasks.Text(), aboutTasks: true, method: "POST", path: "/suno/fetch", body: body,
 		idempotent: true}, decode(&tasks))
 	if KindOf(err) == KindNotFound && !errors.Is(err, &Error{Kind: KindNotFound, Code: "task_not_exist"}) {
 		// Some vendors document the batch path as /suno/submit/fetch (2.4).
 		tasks = nil
-		err = c.jsonCall(ctx, call{op: string(OpFetchTasks), method: "POST", path: "/suno/submit/fetch", body: body,
+		err = c.jsonCall(ctx, call{op: OpFetchTasks.Text(), aboutTasks: true, method: "POST", path: "/suno/submit/fetch", body: body,
 			idempotent: true, extended: true}, decode(&tasks))
 	}
 	return tasks, err
@@ -344,7 +382,7 @@ func (c *Client) FetchTasks(ctx context.Context, ids []string) ([]Task, error) {
 // answer unsupported.
 func (c *Client) FetchClips(ctx context.Context, ids []string) ([]Clip, error) {
 	if !c.Supports(OpFetchClips) {
-		return nil, c.unsupported(OpFetchClips)
+		return nil, c.unsupported(OpFetchClips.Text())
 	}
 	if len(ids) == 0 {
 		return nil, nil
@@ -354,7 +392,7 @@ func (c *Client) FetchClips(ctx context.Context, ids []string) ([]Clip, error) {
 		escaped[i] = url.PathEscape(id)
 	}
 	var clips []Clip
-	err := c.rawCall(ctx, call{op: string(OpFetchClips), method: "GET", path: "/suno/feed/" + strings.Join(escaped, ","),
+	err := c.rawCall(ctx, call{op: OpFetchClips.Text(), method: "GET", path: "/suno/feed/" + strings.Join(escaped, ","),
 		idempotent: true, extended: true}, func(d json.RawMessage) (err error) {
 		clips, err = decodeClips(d)
 		return err
@@ -365,13 +403,13 @@ func (c *Client) FetchClips(ctx context.Context, ids []string) ([]Clip, error) {
 // Concat joins an extended clip and its ancestors into one song (3.2).
 func (c *Client) Concat(ctx context.Context, clipID string, infill bool) (Submission, error) {
 	if !c.Supports(OpConcat) {
-		return Submission{}, c.unsupported(OpConcat)
+		return Submission{}, c.unsupported(OpConcat.Text())
 	}
 	if clipID == "" {
-		return Submission{}, c.invalid(OpConcat, "no clip id")
+		return Submission{}, c.invalid(OpConcat, i18n.T("client.msg.no_clip_id"))
 	}
 	var sub Submission
-	err := c.jsonCall(ctx, call{op: string(OpConcat), method: "POST", path: "/suno/submit/concat", extended: true,
+	err := c.jsonCall(ctx, call{op: OpConcat.Text(), method: "POST", path: "/suno/submit/concat", extended: true,
 		body: map[string]any{"clip_id": clipID, "is_infill": infill}}, func(d json.RawMessage) (err error) {
 		sub, err = decodeSubmission(d)
 		return err
@@ -383,14 +421,14 @@ func (c *Client) Concat(ctx context.Context, clipID string, infill bool) (Submis
 // cover_clip_id or continue_clip_id (3.1; the docs disagree whether it is a clip or a task id).
 func (c *Client) UploadURL(ctx context.Context, audioURL string) (string, error) {
 	if !c.Supports(OpUpload) {
-		return "", c.unsupported(OpUpload)
+		return "", c.unsupported(OpUpload.Text())
 	}
 	u, err := url.Parse(strings.TrimSpace(audioURL))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return "", c.invalid(OpUpload, "%q is not a public http(s) URL", audioURL)
+		return "", c.invalid(OpUpload, i18n.T("client.msg.not_public_url", audioURL))
 	}
 	var id string
-	err = c.jsonCall(ctx, call{op: string(OpUpload), method: "POST", path: "/suno/uploads/audio-url", extended: true,
+	err = c.jsonCall(ctx, call{op: OpUpload.Text(), method: "POST", path: "/suno/uploads/audio-url", extended: true,
 		body: map[string]string{"url": u.String()}}, func(d json.RawMessage) error {
 		sub, err := decodeSubmission(d)
 		if err != nil {
@@ -408,14 +446,14 @@ func (c *Client) UploadURL(ctx context.Context, audioURL string) (string, error)
 // Stems asks for a vocal/instrumental split (3.4). The stems come back as new clips to poll.
 func (c *Client) Stems(ctx context.Context, clipID string) (Submission, error) {
 	if !c.Supports(OpStems) {
-		return Submission{}, c.unsupported(OpStems)
+		return Submission{}, c.unsupported(OpStems.Text())
 	}
 	if clipID == "" {
-		return Submission{}, c.invalid(OpStems, "no clip id")
+		return Submission{}, c.invalid(OpStems, i18n.T("client.msg.no_clip_id"))
 	}
 	var sub Submission
-	err := c.rawCall(ctx, call{op: string(OpStems), method: "GET", path: "/suno/act/stems/" + url.PathEscape(clipID),
-		extended: true, notFoundID: "clip " + clipID}, func(d json.RawMessage) (err error) {
+	err := c.rawCall(ctx, call{op: OpStems.Text(), method: "GET", path: "/suno/act/stems/" + url.PathEscape(clipID),
+		extended: true, notFoundID: i18n.T("client.msg.clip_id", clipID)}, func(d json.RawMessage) (err error) {
 		sub, err = decodeSubmission(d)
 		for i := range sub.Clips {
 			if sub.Clips[i].StemFromID == "" {
@@ -433,14 +471,14 @@ func (c *Client) Stems(ctx context.Context, clipID string) (Submission, error) {
 // Timing fetches the lyrics aligned to the audio (3.5).
 func (c *Client) Timing(ctx context.Context, clipID string) (Timing, error) {
 	if !c.Supports(OpTiming) {
-		return Timing{}, c.unsupported(OpTiming)
+		return Timing{}, c.unsupported(OpTiming.Text())
 	}
 	if clipID == "" {
-		return Timing{}, c.invalid(OpTiming, "no clip id")
+		return Timing{}, c.invalid(OpTiming, i18n.T("client.msg.no_clip_id"))
 	}
 	t := Timing{ClipID: clipID}
-	err := c.rawCall(ctx, call{op: string(OpTiming), method: "GET", path: "/suno/act/timing/" + url.PathEscape(clipID),
-		extended: true, idempotent: true, notFoundID: "clip " + clipID}, func(d json.RawMessage) error {
+	err := c.rawCall(ctx, call{op: OpTiming.Text(), method: "GET", path: "/suno/act/timing/" + url.PathEscape(clipID),
+		extended: true, idempotent: true, notFoundID: i18n.T("client.msg.clip_id", clipID)}, func(d json.RawMessage) error {
 		var words []json.RawMessage
 		switch kindOfJSON(d) {
 		case '[':
@@ -467,7 +505,7 @@ func (c *Client) Timing(ctx context.Context, clipID string) (Timing, error) {
 				}
 			}
 		default:
-			return errors.New("timing is neither an object nor a list")
+			return textErr("client.decode.timing_shape")
 		}
 		for _, w := range words {
 			o, err := decodeObject(w)
@@ -503,14 +541,14 @@ func (c *Client) MP4(ctx context.Context, clipID string) (Asset, error) {
 
 func (c *Client) asset(ctx context.Context, op Op, prefix, clipID string) (Asset, error) {
 	if !c.Supports(op) {
-		return Asset{}, c.unsupported(op)
+		return Asset{}, c.unsupported(op.Text())
 	}
 	if clipID == "" {
-		return Asset{}, c.invalid(op, "no clip id")
+		return Asset{}, c.invalid(op, i18n.T("client.msg.no_clip_id"))
 	}
 	a := Asset{ClipID: clipID}
-	err := c.jsonCall(ctx, call{op: string(op), method: "GET", path: prefix + url.PathEscape(clipID), extended: true,
-		notFoundID: "clip " + clipID}, func(d json.RawMessage) error {
+	err := c.jsonCall(ctx, call{op: op.Text(), method: "GET", path: prefix + url.PathEscape(clipID), extended: true,
+		notFoundID: i18n.T("client.msg.clip_id", clipID)}, func(d json.RawMessage) error {
 		switch kindOfJSON(d) {
 		case '"':
 			s, _ := flexString(d)
@@ -528,10 +566,10 @@ func (c *Client) asset(ctx context.Context, op Op, prefix, clipID string) (Asset
 			a.URL = firstNonEmpty(o.str("url"), o.str("wav_url"), o.str("video_url"), o.str("audio_url"))
 			a.ID = firstNonEmpty(o.str("task_id"), o.str("id"))
 		default:
-			return errors.New("no file and no id in the reply")
+			return textErr("client.decode.no_file_no_id")
 		}
 		if a.URL == "" && a.ID == "" {
-			return errors.New("no file and no id in the reply")
+			return textErr("client.decode.no_file_no_id")
 		}
 		return nil
 	})
@@ -541,16 +579,16 @@ func (c *Client) asset(ctx context.Context, op Op, prefix, clipID string) (Asset
 // CreatePersona makes a reusable voice from a clip (3.3).
 func (c *Client) CreatePersona(ctx context.Context, r PersonaRequest) (Persona, error) {
 	if !c.Supports(OpCreatePersona) {
-		return Persona{}, c.unsupported(OpCreatePersona)
+		return Persona{}, c.unsupported(OpCreatePersona.Text())
 	}
 	if r.RootClipID == "" || strings.TrimSpace(r.Name) == "" {
-		return Persona{}, c.invalid(OpCreatePersona, "a persona needs a clip and a name")
+		return Persona{}, c.invalid(OpCreatePersona, i18n.T("client.msg.persona_needs_clip_name"))
 	}
 	if len(r.Clips) == 0 {
 		r.Clips = []string{r.RootClipID}
 	}
 	var p Persona
-	err := c.rawCall(ctx, call{op: string(OpCreatePersona), method: "POST", path: "/suno/persona/create/", extended: true,
+	err := c.rawCall(ctx, call{op: OpCreatePersona.Text(), method: "POST", path: "/suno/persona/create/", extended: true,
 		body: r}, func(d json.RawMessage) error {
 		if kindOfJSON(d) == '"' { // a relay that wraps and answers with just the id
 			p.ID, _ = flexString(d)
@@ -563,7 +601,7 @@ func (c *Client) CreatePersona(ctx context.Context, r PersonaRequest) (Persona, 
 				Description: o.str("description"), RootClipID: o.str("root_clip_id")}
 		}
 		if p.ID == "" {
-			return errors.New("no persona id in the reply")
+			return textErr("client.decode.no_persona_id")
 		}
 		if p.Name == "" {
 			p.Name = r.Name
@@ -585,7 +623,7 @@ const unlimitedQuota = 100000000
 // Subscription reads the token's limit (3.8).
 func (c *Client) Subscription(ctx context.Context) (Subscription, error) {
 	var s Subscription
-	err := c.rawCall(ctx, call{op: "read quota", method: "GET", path: "/v1/dashboard/billing/subscription",
+	err := c.rawCall(ctx, call{op: i18n.T("client.op.read_quota"), method: "GET", path: "/v1/dashboard/billing/subscription",
 		idempotent: true, extended: true}, func(d json.RawMessage) error {
 		o, err := decodeObject(d)
 		if err != nil {
@@ -593,7 +631,7 @@ func (c *Client) Subscription(ctx context.Context) (Subscription, error) {
 		}
 		hard, ok := o.num("hard_limit_usd", "hard_limit", "system_hard_limit_usd")
 		if !ok {
-			return errors.New("no hard_limit_usd")
+			return textErr("client.decode.no_hard_limit")
 		}
 		s.HardLimit = hard
 		s.SoftLimit, _ = o.num("soft_limit_usd", "soft_limit")
@@ -607,7 +645,7 @@ func (c *Client) Subscription(ctx context.Context) (Subscription, error) {
 // Usage reads what the token has spent (3.8). total_usage is in hundredths of the unit.
 func (c *Client) Usage(ctx context.Context) (Usage, error) {
 	var u Usage
-	err := c.rawCall(ctx, call{op: "read usage", method: "GET", path: "/v1/dashboard/billing/usage",
+	err := c.rawCall(ctx, call{op: i18n.T("client.op.read_usage"), method: "GET", path: "/v1/dashboard/billing/usage",
 		idempotent: true, extended: true}, func(d json.RawMessage) error {
 		o, err := decodeObject(d)
 		if err != nil {
@@ -615,7 +653,7 @@ func (c *Client) Usage(ctx context.Context) (Usage, error) {
 		}
 		total, ok := o.num("total_usage")
 		if !ok {
-			return errors.New("no total_usage")
+			return textErr("client.decode.no_total_usage")
 		}
 		u.Total = total / 100
 		return nil

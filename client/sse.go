@@ -3,7 +3,6 @@ package client
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"io"
 )
 
@@ -18,7 +17,7 @@ type SSEEvent struct {
 const maxSSELine = 4 << 20
 
 // ErrSSELineTooLong is returned for a stream line over maxSSELine.
-var ErrSSELineTooLong = errors.New("stream line longer than 4 MiB")
+var ErrSSELineTooLong error = textErr("client.decode.sse_line_too_long")
 
 // SSEReader reads events as relays actually send them (relay-api 9.22): "data:" with or
 // without a space, CRLF or LF, ":" comment lines, events not separated by a blank line before

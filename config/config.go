@@ -16,6 +16,7 @@ import (
 	"github.com/adrg/xdg"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 )
 
 // Environment variables that override the config file.
@@ -57,7 +58,7 @@ func ResolvePaths(dataDir string) (Paths, error) {
 	if dataDir != "" {
 		abs, err := filepath.Abs(dataDir)
 		if err != nil {
-			return Paths{}, fmt.Errorf("data dir %q: %w", dataDir, err)
+			return Paths{}, wrap(i18n.T("config.err.data_dir", dataDir, err), err)
 		}
 		return Paths{ConfigFile: filepath.Join(abs, "config.toml"), DataDir: abs, LogDir: filepath.Join(abs, "logs")}, nil
 	}
@@ -157,32 +158,31 @@ func (c *Config) read() error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	if info.Mode().Perm()&0o077 != 0 {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%s is readable by other users (mode %04o) and may hold API keys: run chmod 600 %s",
-			path, info.Mode().Perm(), path))
+		c.Warnings = append(c.Warnings, i18n.T("config.warn.readable", path, info.Mode().Perm(), path))
 	}
 	md, err := toml.DecodeFile(path, &c.File)
 	if err != nil {
 		var pe toml.ParseError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("%s: line %d: %s", path, pe.Position.Line, pe.Message)
+			return errors.New(i18n.T("config.err.parse", path, pe.Position.Line, pe.Message))
 		}
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	for _, k := range md.Undecoded() {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("%s: unknown key %q is ignored", path, k.String()))
+		c.Warnings = append(c.Warnings, i18n.T("config.warn.unknown_key", path, k.String()))
 	}
 	for name, p := range c.File.Profiles {
 		where := fmt.Sprintf("%s: profiles.%s", path, name)
 		if p.Dialect != "" {
 			if _, ok := client.ParseDialect(p.Dialect); !ok {
-				return fmt.Errorf("%s.dialect: unknown dialect %q (use task, goamz or chat)", where, p.Dialect)
+				return errors.New(i18n.T("config.err.unknown_dialect", where+".dialect", p.Dialect))
 			}
 		}
 		if p.APIKey != "" && p.APIKeyEnv != "" {
-			return fmt.Errorf("%s: set api_key or api_key_env, not both", where)
+			return errors.New(i18n.T("config.err.key_twice", where))
 		}
 		if p.BaseURL == "" && (p.APIKey != "" || p.APIKeyEnv != "") {
-			return fmt.Errorf("%s.base_url: missing (the relay's root URL, e.g. https://api.example.com)", where)
+			return errors.New(i18n.T("config.err.base_url_missing", where))
 		}
 		if p.BaseURL != "" {
 			if err := checkBaseURL(p.BaseURL); err != nil {
@@ -192,13 +192,18 @@ func (c *Config) read() error {
 	}
 	if c.File.DefaultProfile != "" {
 		if _, ok := c.File.Profiles[c.File.DefaultProfile]; !ok && c.File.DefaultProfile != DemoProfileName {
-			return fmt.Errorf("%s: default_profile: no profile named %q (have: %s)", path, c.File.DefaultProfile, c.profileNames())
+			return errors.New(i18n.T("config.err.default_profile", path, c.File.DefaultProfile, c.profileNames()))
+		}
+	}
+	if c.File.Language != "" {
+		if _, ok := i18n.Parse(c.File.Language); !ok {
+			return errors.New(i18n.T("lang.unknown", path+": language", c.File.Language, languageNames()))
 		}
 	}
 	switch c.File.Audio.Output {
 	case "", "device", "null":
 	default:
-		return fmt.Errorf("%s: audio.output: %q is not device or null", path, c.File.Audio.Output)
+		return errors.New(i18n.T("config.err.audio_output", path, c.File.Audio.Output))
 	}
 	return nil
 }
@@ -210,7 +215,7 @@ func (c *Config) profileNames() string {
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
-		return "none"
+		return i18n.T("config.none")
 	}
 	return strings.Join(names, ", ")
 }
@@ -225,7 +230,7 @@ func (c *Config) resolveProfile(flag string, getenv func(string) string) error {
 	case name != "":
 		p, ok := c.File.Profiles[name]
 		if !ok {
-			return fmt.Errorf("no profile named %q in %s (have: %s)", name, c.Paths.ConfigFile, c.profileNames())
+			return errors.New(i18n.T("config.err.no_profile", name, c.Paths.ConfigFile, c.profileNames()))
 		}
 		pc = p
 	case len(c.File.Profiles) == 1:
@@ -233,7 +238,7 @@ func (c *Config) resolveProfile(flag string, getenv func(string) string) error {
 			name, pc = n, p
 		}
 	case len(c.File.Profiles) > 1:
-		return fmt.Errorf("%s has several profiles (%s): set default_profile, --profile or %s", c.Paths.ConfigFile, c.profileNames(), EnvProfile)
+		return errors.New(i18n.T("config.err.several_profiles", c.Paths.ConfigFile, c.profileNames(), EnvProfile))
 	}
 	key := pc.APIKey
 	if pc.APIKeyEnv != "" {
@@ -253,7 +258,7 @@ func (c *Config) resolveProfile(flag string, getenv func(string) string) error {
 	dialect := firstSet(getenv(EnvDialect), pc.Dialect)
 	d, ok := client.ParseDialect(dialect)
 	if !ok {
-		return fmt.Errorf("%s: unknown dialect %q (use task, goamz or chat)", EnvDialect, dialect)
+		return errors.New(i18n.T("config.err.unknown_dialect", EnvDialect, dialect))
 	}
 	p.Dialect = d
 	if strings.TrimSpace(p.APIKey) == "" || name == DemoProfileName {
@@ -262,16 +267,16 @@ func (c *Config) resolveProfile(flag string, getenv func(string) string) error {
 		p.APIKey = ""
 		p.BaseURL = ""
 		if pc.APIKeyEnv != "" && name != DemoProfileName {
-			c.Warnings = append(c.Warnings, fmt.Sprintf("profile %q reads its key from $%s, which is empty", name, pc.APIKeyEnv))
+			c.Warnings = append(c.Warnings, i18n.T("config.warn.key_env_empty", name, pc.APIKeyEnv))
 		}
 	} else if p.BaseURL == "" {
-		return fmt.Errorf("an API key is set but no base URL: set base_url in %s or %s", c.Paths.ConfigFile, EnvBaseURL)
+		return errors.New(i18n.T("config.err.no_base_url", c.Paths.ConfigFile, EnvBaseURL))
 	}
 	if p.Name == "" {
 		p.Name = "env"
 	}
 	if !c.Demo && client.InsecureBaseURL(p.BaseURL) {
-		c.Warnings = append(c.Warnings, fmt.Sprintf("profile %q uses plain http:// to a remote host: the API key crosses the network unencrypted", p.Name))
+		c.Warnings = append(c.Warnings, i18n.T("config.warn.insecure", p.Name))
 	}
 	c.Profile = p
 	return nil
@@ -289,7 +294,7 @@ func (c *Config) resolvePoll(getenv func(string) string) error {
 	}
 	d, err := time.ParseDuration(raw)
 	if err != nil || d < 100*time.Millisecond || d > 10*time.Minute {
-		return fmt.Errorf("%s: %q is not a duration between 100ms and 10m (e.g. \"3s\")", where, raw)
+		return errors.New(i18n.T("config.err.poll_interval", where, raw))
 	}
 	c.PollInterval = d
 	return nil
@@ -300,7 +305,7 @@ func (c *Config) resolvePoll(getenv func(string) string) error {
 func checkBaseURL(raw string) error {
 	_, err := client.New(client.Profile{Name: "check", BaseURL: raw})
 	if err != nil {
-		return fmt.Errorf("%q is not an http(s) URL (e.g. https://api.example.com)", raw)
+		return errors.New(i18n.T("config.err.base_url", raw))
 	}
 	return nil
 }
@@ -315,6 +320,29 @@ func firstSet(ss ...string) string {
 }
 
 // writeDefault writes the commented starter file, 0600, when none exists.
+// PeekLanguage reads only the language setting of the config file that Load would read, for
+// choosing the language before anything else is said (help text included). Any problem
+// yields "": Load reports it properly, in the language chosen without it.
+func PeekLanguage(dataDir string, getenv func(string) string) string {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	if dataDir == "" {
+		dataDir = getenv(EnvHome)
+	}
+	paths, err := ResolvePaths(dataDir)
+	if err != nil {
+		return ""
+	}
+	var f struct {
+		Language string `toml:"language"`
+	}
+	if _, err := toml.DecodeFile(paths.ConfigFile, &f); err != nil {
+		return ""
+	}
+	return f.Language
+}
+
 func writeDefault(path string) (bool, error) {
 	if _, err := os.Stat(path); err == nil {
 		return false, nil
@@ -322,18 +350,18 @@ func writeDefault(path string) (bool, error) {
 		return false, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return false, fmt.Errorf("create %s: %w", filepath.Dir(path), err)
+		return false, wrap(i18n.T("config.err.create", filepath.Dir(path), err), err)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) { // another sunostudio won the race
 		return false, nil
 	}
 	if err != nil {
-		return false, fmt.Errorf("create %s: %w", path, err)
+		return false, wrap(i18n.T("config.err.create", path, err), err)
 	}
 	if _, err := f.WriteString(DefaultFile); err != nil {
 		f.Close()
-		return false, fmt.Errorf("write %s: %w", path, err)
+		return false, wrap(i18n.T("config.err.write", path, err), err)
 	}
 	return true, f.Close()
 }
@@ -348,6 +376,10 @@ const DefaultFile = `# sunostudio configuration. This file may hold API keys: ke
 
 # The profile used when --profile and SUNOSTUDIO_PROFILE are not given.
 # default_profile = "apicore"
+
+# The language of the studio and the command line: "en" or "zh-CN" (简体中文). Unset, it
+# follows LC_ALL / LC_MESSAGES / LANG; --lang overrides it.
+# language = "zh-CN"
 
 # How often pending tasks are checked at first (backing off while nothing changes).
 # poll_interval = "3s"
@@ -370,3 +402,24 @@ const DefaultFile = `# sunostudio configuration. This file may hold API keys: ke
 # dialect = "goamz"
 # model = "chirp-v3-5"
 `
+
+// languageNames lists the languages sunostudio speaks, for the unknown-language message.
+func languageNames() string {
+	names := make([]string, len(i18n.Languages))
+	for i, l := range i18n.Languages {
+		names[i] = string(l)
+	}
+	return strings.Join(names, ", ")
+}
+
+// wrapped is an error in words for people (i18n.T, with err among its arguments) that keeps
+// err for errors.Is.
+type wrapped struct {
+	text string
+	err  error
+}
+
+func (w *wrapped) Error() string { return w.text }
+func (w *wrapped) Unwrap() error { return w.err }
+
+func wrap(text string, err error) error { return &wrapped{text: text, err: err} }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	gomp3 "github.com/hajimehoshi/go-mp3"
+
+	"sunostudio/internal/i18n"
 )
 
 // download is one URL being fetched into part, renamed to path when whole. Downloads outlive the
@@ -23,7 +25,7 @@ type download struct {
 	prog       *Progress
 }
 
-var errStalled = errors.New("no data")
+var errStalled error = textErr("player.err.no_data")
 
 func (p *Player) ensureDownloadLocked(src Source) (*download, error) {
 	if d, ok := p.downloads[src.Path]; ok {
@@ -80,7 +82,7 @@ func fetch(ctx context.Context, client *http.Client, rawURL string, w io.Writer,
 	if err != nil {
 		return err
 	}
-	timer := time.AfterFunc(stall, func() { cancel(fmt.Errorf("%w for %s", errStalled, stall)) })
+	timer := time.AfterFunc(stall, func() { cancel(wrap(i18n.T("player.err.no_data_for", stall.String()), errStalled)) })
 	defer timer.Stop()
 	resp, err := client.Do(req)
 	if err != nil {
@@ -142,21 +144,21 @@ func verifyFile(path string) (err error) {
 	}
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("decoder crashed: %v", r)
+			err = errors.New(i18n.T("player.err.decoder_crashed", r))
 		}
 	}()
 	ix := &mm.ix
 	start := ix.offs[0]
 	dec, err := gomp3.NewDecoder(bufio.NewReaderSize(io.NewSectionReader(fd.f, start, ix.end-start), 64<<10))
 	if err != nil {
-		return fmt.Errorf("does not decode: %w", err)
+		return wrap(i18n.T("player.err.no_decode", err), err)
 	}
 	n, err := io.CopyBuffer(io.Discard, dec, make([]byte, 64<<10))
 	if err != nil {
-		return fmt.Errorf("does not decode: %w", err)
+		return wrap(i18n.T("player.err.no_decode", err), err)
 	}
 	if want := int64(ix.samples()) * 4; n != want {
-		return fmt.Errorf("decodes to %d samples, expected %d", n/4, want/4)
+		return errors.New(i18n.T("player.err.sample_count", n/4, want/4))
 	}
 	return nil
 }

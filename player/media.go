@@ -11,6 +11,8 @@ import (
 	"github.com/gopxl/beep/v2"
 	"github.com/gopxl/beep/v2/mp3"
 	"github.com/gopxl/beep/v2/wav"
+
+	"sunostudio/internal/i18n"
 )
 
 // feed is a file that may still be growing. Everything below the player works on a feed, so a
@@ -41,7 +43,7 @@ func openFeed(path string) (*feed, error) {
 	}
 	if st.IsDir() {
 		f.Close()
-		return nil, fmt.Errorf("%s is a folder", path)
+		return nil, errors.New(i18n.T("player.err.is_folder", path))
 	}
 	return &feed{path: path, f: f, size: st.Size(), done: true}, nil
 }
@@ -153,7 +155,7 @@ func (m *mp3Media) update(size int64, done bool) error {
 			return ErrEmpty
 		}
 		if h := notMP3Hint(m.ix.head); h != "" {
-			return fmt.Errorf("%w (%s)", ErrNotMP3, h)
+			return wrap(i18n.T("player.err.not_mp3_because", ErrNotMP3, h), ErrNotMP3)
 		}
 	}
 	return err
@@ -247,13 +249,13 @@ func (w *wavMedia) update(size int64, done bool) error {
 			if !done && size < 1<<20 {
 				return nil // the header may still be arriving
 			}
-			w.final, w.err = true, &UnsupportedError{What: fmt.Sprintf("WAV file that cannot be read (%v)", err)}
+			w.final, w.err = true, &UnsupportedError{What: i18n.T("player.err.wav_unreadable", err)}
 			return w.err
 		}
 		w.rateHz, w.dataOff, w.width = int(format.SampleRate), cr.n, format.Width()
 		w.frames = s.Len()
 		if w.frames <= 0 || w.width <= 0 || w.rateHz <= 0 {
-			w.final, w.err = true, &UnsupportedError{What: "WAV file without a data size"}
+			w.final, w.err = true, &UnsupportedError{What: i18n.T("player.err.wav_no_size")}
 			return w.err
 		}
 		w.parsed = true

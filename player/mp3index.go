@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"io"
 	"time"
+
+	"sunostudio/internal/i18n"
 )
 
 // Why an own frame index instead of letting go-mp3 measure the file: go-mp3 measures the length
@@ -326,9 +328,9 @@ func hasAt(b []byte, off int, s string) bool {
 func supported(h mp3Header) error {
 	switch {
 	case h.layer != 3:
-		return &UnsupportedError{What: "MPEG layer " + [...]string{"", "I", "II"}[h.layer] + " audio (only mp3, layer III, is played)"}
+		return &UnsupportedError{What: i18n.T("player.err.mpeg_layer", [...]string{"", "I", "II"}[h.layer])}
 	case h.version == 25:
-		return &UnsupportedError{What: "MPEG 2.5 mp3"}
+		return &UnsupportedError{What: i18n.T("player.err.mpeg25")}
 	}
 	return nil
 }
@@ -362,9 +364,9 @@ func (ix *mp3Index) classifyTail(r io.ReaderAt, size int64) error {
 		return &TruncatedError{At: at}
 	}
 	if h, ok := parseMP3Header(b); ok && h.size > 0 && !h.sameStream(ix.hdr) {
-		return &DamagedError{At: at, What: "the audio format changes"}
+		return &DamagedError{At: at, What: i18n.T("player.err.format_changes")}
 	}
-	return &DamagedError{At: at, What: "data that is not audio"}
+	return &DamagedError{At: at, What: i18n.T("player.err.not_audio")}
 }
 
 // notMP3Hint says what a file that is not mp3 looks like, from its first bytes.
@@ -374,19 +376,19 @@ func notMP3Hint(head []byte) string {
 	case len(head) == 0:
 		return ""
 	case bytes.HasPrefix(t, []byte("<")):
-		return "it looks like an HTML or XML page"
+		return i18n.T("player.err.looks_html")
 	case bytes.HasPrefix(t, []byte("{")) || bytes.HasPrefix(t, []byte("[")):
-		return "it looks like JSON"
+		return i18n.T("player.err.looks_json")
 	case bytes.HasPrefix(head, []byte("fLaC")):
-		return "it is FLAC audio"
+		return i18n.T("player.err.is_flac")
 	case bytes.HasPrefix(head, []byte("OggS")):
-		return "it is Ogg audio"
+		return i18n.T("player.err.is_ogg")
 	case len(head) >= 8 && string(head[4:8]) == "ftyp":
-		return "it is MP4/M4A"
+		return i18n.T("player.err.is_mp4")
 	case bytes.HasPrefix(head, []byte("RIFF")):
-		return "it is a RIFF file but not WAVE"
+		return i18n.T("player.err.is_riff")
 	case bytes.HasPrefix(head, []byte("\x89PNG")) || bytes.HasPrefix(head, []byte("\xff\xd8\xff")):
-		return "it is an image"
+		return i18n.T("player.err.is_image")
 	}
 	return ""
 }

@@ -1,13 +1,15 @@
 package player
 
 import (
-	"fmt"
+	"errors"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gopxl/beep/v2"
+
+	"sunostudio/internal/i18n"
 )
 
 // Output is where the PCM goes. Outputs are pull-based: once started, the output calls
@@ -50,19 +52,18 @@ type OutputError struct {
 }
 
 func (e *OutputError) Error() string {
-	s := "no audio output: " + e.Reason
 	if e.Hint != "" {
-		s += " (" + e.Hint + ")"
+		return i18n.T("player.err.no_output_hint", e.Reason, e.Hint)
 	}
-	return s
+	return i18n.T("player.err.no_output", e.Reason)
 }
 
 // deviceHint is the advice shown with the no-output state.
 func deviceHint() string {
 	if runtime.GOOS == "linux" {
-		return "install pipewire-alsa or pulseaudio-alsa / check ~/.asoundrc; --audio null plays silently"
+		return i18n.T("player.err.hint_linux")
 	}
-	return "check the system's sound output device; --audio null plays silently"
+	return i18n.T("player.err.hint_device")
 }
 
 // NewOutput builds the output named by a --audio flag: "auto" or "device" (the sound card, "" is
@@ -74,13 +75,13 @@ func NewOutput(name string) (Output, error) {
 	case "", "auto", "device":
 		out, err := NewDeviceOutput()
 		if err != nil {
-			return &brokenOutput{err: &OutputError{Output: "device", Reason: err.Error(), Hint: "rebuild with cgo (and libasound2-dev on Linux), or use --audio null"}}, nil
+			return &brokenOutput{err: &OutputError{Output: "device", Reason: err.Error(), Hint: i18n.T("player.err.hint_rebuild")}}, nil
 		}
 		return out, nil
 	case "null", "none":
 		return NewNullOutput(), nil
 	}
-	return nil, fmt.Errorf("unknown audio output %q (want auto or null)", name)
+	return nil, errors.New(i18n.T("player.err.unknown_output", name))
 }
 
 // brokenOutput is an output that cannot start.

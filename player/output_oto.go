@@ -9,7 +9,6 @@ package player
 import (
 	"encoding/binary"
 	"errors"
-	"fmt"
 	"math"
 	"strings"
 	"sync"
@@ -17,6 +16,8 @@ import (
 
 	"github.com/ebitengine/oto/v3"
 	"github.com/gopxl/beep/v2"
+
+	"sunostudio/internal/i18n"
 )
 
 const (
@@ -88,7 +89,7 @@ func openOto() (*oto.Context, error) {
 	switch {
 	case err != nil:
 	case timedOut:
-		err = errors.New("the audio device did not open within " + deviceOpenTimeout.String())
+		err = errors.New(i18n.T("player.err.open_timeout", deviceOpenTimeout.String()))
 	default:
 		err = ctx.Err()
 	}
@@ -113,7 +114,7 @@ func shortReason(msg string) string {
 	if len(devices) == 1 {
 		return msg
 	}
-	return fmt.Sprintf("%s%s (and %d other devices)", msg[:i+len(open)], devices[0], len(devices)-1)
+	return msg[:i+len(open)] + i18n.T("player.err.other_devices", devices[0], len(devices)-1)
 }
 
 func (d *deviceOutput) Start(s beep.Streamer) error {

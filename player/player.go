@@ -22,7 +22,6 @@ package player
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -33,6 +32,8 @@ import (
 
 	"github.com/gopxl/beep/v2"
 	"github.com/gopxl/beep/v2/effects"
+
+	"sunostudio/internal/i18n"
 )
 
 // Options configure a Player. The zero value plays to a real-time null output.
@@ -419,7 +420,7 @@ func (p *Player) PlayIndex(i int) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if i < 0 || i >= len(p.queue) {
-		return fmt.Errorf("no queue item %d (queue has %d)", i, len(p.queue))
+		return errors.New(i18n.T("player.err.no_queue_item", i, len(p.queue)))
 	}
 	return p.playLocked(p.queue[i])
 }
@@ -776,7 +777,7 @@ func (p *Player) startOutput() {
 		if p.closed || p.outStarted || p.outErr != nil {
 			return
 		}
-		p.outErr = &OutputError{Output: p.out.Name(), Reason: "the audio device is not answering (still trying)", Hint: deviceHint()}
+		p.outErr = &OutputError{Output: p.out.Name(), Reason: i18n.T("player.err.device_silent"), Hint: deviceHint()}
 		p.outPending = true
 		p.emitErrLocked(p.outErr)
 		p.changedLocked()
@@ -853,7 +854,7 @@ func (p *Player) control() {
 				if n := p.pulls.Load(); n != lastPulls {
 					lastPulls, still = n, 0
 				} else if still++; still >= stallChecks {
-					p.outputFailed(&OutputError{Output: p.out.Name(), Reason: "the audio device stopped taking samples", Hint: deviceHint()})
+					p.outputFailed(&OutputError{Output: p.out.Name(), Reason: i18n.T("player.err.device_stopped"), Hint: deviceHint()})
 				}
 			}
 		}

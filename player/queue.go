@@ -1,8 +1,10 @@
 package player
 
 import (
-	"fmt"
+	"errors"
 	"slices"
+
+	"sunostudio/internal/i18n"
 )
 
 // The queue holds entries (pointers), so the current track and the shuffle order keep their
@@ -122,7 +124,7 @@ func (p *Player) Remove(i int) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if i < 0 || i >= len(p.queue) {
-		return fmt.Errorf("no queue item %d (queue has %d)", i, len(p.queue))
+		return errors.New(i18n.T("player.err.no_queue_item", i, len(p.queue)))
 	}
 	e := p.queue[i]
 	p.queue = slices.Delete(p.queue, i, i+1)
@@ -169,7 +171,7 @@ func (p *Player) Move(from, to int) error {
 	defer p.mu.Unlock()
 	n := len(p.queue)
 	if from < 0 || from >= n || to < 0 || to >= n {
-		return fmt.Errorf("cannot move queue item %d to %d (queue has %d)", from, to, n)
+		return errors.New(i18n.T("player.err.cannot_move", from, to, n))
 	}
 	if from == to {
 		return nil

@@ -1,11 +1,11 @@
 package player
 
 import (
-	"errors"
-	"fmt"
 	"path/filepath"
 	"sync"
 	"time"
+
+	"sunostudio/internal/i18n"
 )
 
 // Source is one thing to play: a file, a file that is still being written, or a URL that the
@@ -63,7 +63,7 @@ func (p *Progress) Complete() { p.finish(nil) }
 // then reports err.
 func (p *Progress) Fail(err error) {
 	if err == nil {
-		err = errors.New("download failed")
+		err = textErr("player.err.download_failed")
 	}
 	p.finish(err)
 }
@@ -100,14 +100,14 @@ func (p *Progress) finished() bool {
 // Errors a caller may test with errors.Is / errors.As. Messages are meant for the user; a
 // PlayError puts "cannot play <title>: " in front.
 var (
-	ErrNotMP3   = errors.New("not an mp3 file")
-	ErrEmpty    = errors.New("file is empty")
-	ErrNotFound = errors.New("file not found")
-	ErrClosed   = errors.New("player is closed")
-	ErrNoSource = errors.New("source has no file or URL")
+	ErrNotMP3   error = textErr("player.err.not_mp3")
+	ErrEmpty    error = textErr("player.err.empty")
+	ErrNotFound error = textErr("player.err.not_found")
+	ErrClosed   error = textErr("player.err.closed")
+	ErrNoSource error = textErr("player.err.no_source")
 	// ErrNoDeviceSupport is what the device output reports in builds without it (CGO_ENABLED=0 on
 	// Linux, or the nosound tag).
-	ErrNoDeviceSupport = errors.New("built without audio device support")
+	ErrNoDeviceSupport error = textErr("player.err.no_device_support")
 )
 
 // PlayError says which track could not be played and why.
@@ -116,13 +116,13 @@ type PlayError struct {
 	Err   error
 }
 
-func (e *PlayError) Error() string { return "cannot play " + e.Title + ": " + e.Err.Error() }
+func (e *PlayError) Error() string { return i18n.T("player.err.cannot_play", e.Title, e.Err) }
 func (e *PlayError) Unwrap() error { return e.Err }
 
 // TruncatedError: the file ends in the middle of a frame (or is shorter than its header says).
 type TruncatedError struct{ At time.Duration }
 
-func (e *TruncatedError) Error() string { return "file is truncated at " + seconds(e.At) }
+func (e *TruncatedError) Error() string { return i18n.T("player.err.truncated", seconds(e.At)) }
 
 // DamagedError: something that is not audio follows the audio frames.
 type DamagedError struct {
@@ -132,9 +132,9 @@ type DamagedError struct {
 
 func (e *DamagedError) Error() string {
 	if e.What != "" {
-		return "file is damaged at " + seconds(e.At) + " (" + e.What + ")"
+		return i18n.T("player.err.damaged_what", seconds(e.At), e.What)
 	}
-	return "file is damaged at " + seconds(e.At)
+	return i18n.T("player.err.damaged", seconds(e.At))
 }
 
 // DownloadError: the bytes stopped coming (cut connection, HTTP error, stall) after At of audio.
@@ -144,13 +144,31 @@ type DownloadError struct {
 }
 
 func (e *DownloadError) Error() string {
-	return "download failed at " + seconds(e.At) + ": " + e.Err.Error()
+	return i18n.T("player.err.download_failed_at", seconds(e.At), e.Err)
 }
 func (e *DownloadError) Unwrap() error { return e.Err }
 
 // UnsupportedError: a real audio file in a format the decoders do not handle.
 type UnsupportedError struct{ What string }
 
-func (e *UnsupportedError) Error() string { return "unsupported audio: " + e.What }
+func (e *UnsupportedError) Error() string { return i18n.T("player.err.unsupported", e.What) }
 
-func seconds(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+func seconds(d time.Duration) string { return i18n.T("player.err.seconds", d.Seconds()) }
+
+// textErr is an error whose text is a catalog message, looked up when it is shown, so that the
+// sentinels above speak the language chosen at start-up.
+type textErr string
+
+func (t textErr) Error() string { return i18n.T(string(t)) }
+
+// wrapped is an error in words for people (i18n.T, with err among its arguments) that keeps
+// err for errors.Is.
+type wrapped struct {
+	text string
+	err  error
+}
+
+func (w *wrapped) Error() string { return w.text }
+func (w *wrapped) Unwrap() error { return w.err }
+
+func wrap(text string, err error) error { return &wrapped{text: text, err: err} }

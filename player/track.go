@@ -1,11 +1,13 @@
 package player
 
 import (
-	"fmt"
+	"errors"
 	"sync/atomic"
 	"time"
 
 	"github.com/gopxl/beep/v2"
+
+	"sunostudio/internal/i18n"
 )
 
 const (
@@ -130,7 +132,7 @@ func (t *track) checkStall(now time.Time) {
 	if t.med != nil {
 		at = t.med.durationOf(t.med.available())
 	}
-	t.fail(&DownloadError{At: at, Err: fmt.Errorf("no data for %s", t.stall)})
+	t.fail(&DownloadError{At: at, Err: errors.New(i18n.T("player.err.no_data_for", t.stall.String()))})
 }
 
 func (t *track) srcToOut(s int) int {
@@ -173,12 +175,12 @@ func (t *track) allowed() int {
 func (t *track) openDecoder() (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("decoder crashed: %v", r)
+			err = errors.New(i18n.T("player.err.decoder_crashed", r))
 		}
 	}()
 	d, err := t.med.decoder(t.baseSrc)
 	if err != nil {
-		return fmt.Errorf("decoding failed at %s: %w", seconds(t.position()), err)
+		return wrap(i18n.T("player.err.decoding_failed", seconds(t.position()), err), err)
 	}
 	if t.resampled {
 		d = beep.Resample(resampleQuality, beep.SampleRate(t.med.rate()), OutputRate, d)
@@ -192,7 +194,7 @@ func (t *track) openDecoder() (err error) {
 func (t *track) stream(buf [][2]float64) (n int) {
 	defer func() {
 		if r := recover(); r != nil {
-			t.fail(fmt.Errorf("decoder crashed at %s: %v", seconds(t.position()), r))
+			t.fail(errors.New(i18n.T("player.err.decoder_crashed_at", seconds(t.position()), r)))
 			n = 0
 		}
 	}()
@@ -248,7 +250,7 @@ func (t *track) fill(buf [][2]float64, now time.Time) (int, fillStatus) {
 		}
 		if n < want {
 			if err := t.dec.Err(); err != nil {
-				t.fail(fmt.Errorf("decoding failed at %s: %w", seconds(t.position()), err))
+				t.fail(wrap(i18n.T("player.err.decoding_failed", seconds(t.position()), err), err))
 				return n, fillError
 			}
 			if t.complete() {

@@ -2,13 +2,14 @@ package store
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sunostudio/internal/i18n"
 )
 
 // DeleteClip removes a clip's files and then its record (and its id from its task's ClipIDs).
@@ -18,22 +19,22 @@ import (
 // anything is removed, as are the library file itself and anything behind a symlinked folder.
 func (s *Store) DeleteClip(id string) error {
 	if s.readOnly {
-		return fmt.Errorf("delete clip %q: %s: %w", id, s.path, ErrReadOnly)
+		return wrap(i18n.T("store.err.delete_read_only", id, s.path, ErrReadOnly), ErrReadOnly)
 	}
 	for attempt := 0; attempt < 3; attempt++ {
 		c, err := s.Clip(id)
 		if err != nil {
-			return fmt.Errorf("delete clip: %w", err)
+			return wrap(i18n.T("store.err.delete", err), err)
 		}
 		files := clipFiles(c)
 		for _, p := range files {
 			if err := s.removable(p); err != nil {
-				return fmt.Errorf("delete clip %q: %w", id, err)
+				return wrap(i18n.T("store.err.delete_clip", id, err), err)
 			}
 		}
 		for _, p := range files {
 			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return fmt.Errorf("delete clip %q: %w", id, err)
+				return wrap(i18n.T("store.err.delete_clip", id, err), err)
 			}
 		}
 		changed := false
@@ -53,13 +54,13 @@ func (s *Store) DeleteClip(id string) error {
 			return s.deleteClipTx(tx, key, c, now)
 		})
 		if err != nil {
-			return fmt.Errorf("delete clip %q: %w", id, err)
+			return wrap(i18n.T("store.err.delete_clip", id, err), err)
 		}
 		if !changed {
 			return nil
 		}
 	}
-	return fmt.Errorf("delete clip %q: its files keep changing; try again", id)
+	return errors.New(i18n.T("store.err.delete_changing", id))
 }
 
 func (s *Store) deleteClipTx(tx *bolt.Tx, key []byte, c *Clip, now time.Time) error {
@@ -111,7 +112,7 @@ func clipFiles(c *Clip) []string {
 // symlinked folder that leads outside.
 func (s *Store) removable(p string) error {
 	refuse := func(why string) error {
-		return fmt.Errorf("%w: refusing to delete %q: %s", ErrInvalid, p, why)
+		return wrap(i18n.T("store.err.refuse_delete", ErrInvalid, p, why), ErrInvalid)
 	}
 	if !filepath.IsAbs(p) {
 		return refuse("not an absolute path")

@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sunostudio/internal/i18n"
 )
 
 // SaveDraft stores a lyrics draft under d.Name, setting V and UpdatedAt.
@@ -30,7 +32,7 @@ func (s *Store) Draft(name string) (Draft, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bDrafts).Get([]byte(name))
 		if v == nil {
-			return fmt.Errorf("draft %q: %w", name, ErrNotFound)
+			return wrap(i18n.T("store.err.no_draft", name), ErrNotFound)
 		}
 		if err := json.Unmarshal(v, &d); err != nil {
 			return s.damaged("draft", []byte(name), err)

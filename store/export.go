@@ -14,6 +14,8 @@ import (
 	"unicode"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sunostudio/internal/i18n"
 )
 
 // The export document.
@@ -46,7 +48,7 @@ func (s *Store) Export(w io.Writer) error {
 		first := true
 		err := s.chunks(sec.bucket, false, func(k, v []byte) error {
 			if !json.Valid(v) {
-				return s.damaged(sec.name[:len(sec.name)-1], k, fmt.Errorf("not valid JSON"))
+				return s.damaged(sec.name[:len(sec.name)-1], k, textErr("store.err.bad_json"))
 			}
 			if !first {
 				bw.WriteByte(',')
@@ -57,13 +59,13 @@ func (s *Store) Export(w io.Writer) error {
 			return err
 		})
 		if err != nil {
-			return fmt.Errorf("export: %w", err)
+			return wrap(i18n.T("store.err.export", err), err)
 		}
 		bw.WriteString("]")
 	}
 	bw.WriteString("}\n")
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("export: %w", err)
+		return wrap(i18n.T("store.err.export", err), err)
 	}
 	return nil
 }
@@ -155,10 +157,10 @@ func (s *Store) ExportM3U(w io.Writer) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("export m3u: %w", err)
+		return wrap(i18n.T("store.err.export_m3u", err), err)
 	}
 	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("export m3u: %w", err)
+		return wrap(i18n.T("store.err.export_m3u", err), err)
 	}
 	return nil
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sunostudio/internal/i18n"
 )
 
 // maxImportSize bounds what Import reads (a variable so a test can lower it).
@@ -25,11 +27,11 @@ const importBatch = 1000
 func (s *Store) Import(r io.Reader) (ImportStats, error) {
 	var st ImportStats
 	if s.readOnly {
-		return st, fmt.Errorf("import: %s: %w", s.path, ErrReadOnly)
+		return st, wrap(i18n.T("store.err.import_path", s.path, ErrReadOnly), ErrReadOnly)
 	}
 	spool, err := os.CreateTemp(s.dir, ".import-*.tmp")
 	if err != nil {
-		return st, fmt.Errorf("import: %w", err)
+		return st, wrap(i18n.T("store.err.import", err), err)
 	}
 	defer os.Remove(spool.Name())
 	defer spool.Close()
@@ -41,13 +43,13 @@ func (s *Store) Import(r io.Reader) (ImportStats, error) {
 		clip:  func(i int, c *Clip) error { return checkImported(validateClip(c), c.CreatedAt.IsZero()) },
 		draft: func(i int, d *Draft) error { return validID("draft name", d.Name) },
 	}); err != nil {
-		return st, fmt.Errorf("import: %w (nothing was imported)", err)
+		return st, wrap(i18n.T("store.err.import_nothing", err), err)
 	}
 	if err := sw.Flush(); err != nil {
-		return st, fmt.Errorf("import: %w", err)
+		return st, wrap(i18n.T("store.err.import", err), err)
 	}
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return st, fmt.Errorf("import: %w", err)
+		return st, wrap(i18n.T("store.err.import", err), err)
 	}
 
 	// Second pass over our own spool: records are batched and each batch is written in one
@@ -65,14 +67,14 @@ func (s *Store) Import(r io.Reader) (ImportStats, error) {
 			for _, t := range tasks {
 				_, added, err := putTaskTx(tx, t, now, true)
 				if err != nil {
-					return fmt.Errorf("task %q: %w", t.ID, err)
+					return wrap(i18n.T("store.err.in_task", t.ID, err), err)
 				}
 				count(added, &add.TasksAdded, &add.TasksSkipped)
 			}
 			for _, c := range clips {
 				_, added, err := putClipTx(tx, c, now, true)
 				if err != nil {
-					return fmt.Errorf("clip %q: %w", c.ID, err)
+					return wrap(i18n.T("store.err.in_clip", c.ID, err), err)
 				}
 				count(added, &add.ClipsAdded, &add.ClipsSkipped)
 			}
@@ -88,7 +90,7 @@ func (s *Store) Import(r io.Reader) (ImportStats, error) {
 					err = b.Put([]byte(d.Name), val)
 				}
 				if err != nil {
-					return fmt.Errorf("draft %q: %w", d.Name, err)
+					return wrap(i18n.T("store.err.in_draft", d.Name, err), err)
 				}
 				add.DraftsAdded++
 			}
@@ -119,7 +121,7 @@ func (s *Store) Import(r io.Reader) (ImportStats, error) {
 		err = flush()
 	}
 	if err != nil {
-		return st, fmt.Errorf("import (partly done, rerun to complete): %w", err)
+		return st, wrap(i18n.T("store.err.import_partial", err), err)
 	}
 	return st, nil
 }
@@ -135,7 +137,7 @@ func count(added bool, a, s *int) {
 // checkImported adds to the live-put validation: an export always carries created_at.
 func checkImported(err error, zeroCreated bool) error {
 	if err == nil && zeroCreated {
-		err = fmt.Errorf("%w: created_at missing", ErrInvalid)
+		err = wrap(i18n.T("store.err.no_created_at", ErrInvalid), ErrInvalid)
 	}
 	return err
 }
@@ -166,7 +168,7 @@ func parseExport(r io.Reader, h importHandlers) error {
 				return syntaxErr("format", err)
 			}
 			if format != exportFormat {
-				return fmt.Errorf("not a sunostudio library export (format %q)", format)
+				return errors.New(i18n.T("store.err.not_export_format", format))
 			}
 		case "version":
 			var v int
@@ -174,7 +176,7 @@ func parseExport(r io.Reader, h importHandlers) error {
 				return syntaxErr("version", err)
 			}
 			if v < 1 || v > exportVersion {
-				return fmt.Errorf("export version %d is not supported (this sunostudio reads up to %d)", v, exportVersion)
+				return errors.New(i18n.T("store.err.export_version", v, exportVersion))
 			}
 		case "tasks":
 			err = records(dec, "tasks", func(i int) error {
@@ -203,7 +205,7 @@ func parseExport(r io.Reader, h importHandlers) error {
 		default:
 			var skip json.RawMessage
 			if err = dec.Decode(&skip); err != nil {
-				err = syntaxErr(fmt.Sprintf("field %q", name), err)
+				err = syntaxErr(i18n.T("store.err.field", name), err)
 			}
 		}
 		if err != nil {
@@ -217,10 +219,10 @@ func parseExport(r io.Reader, h importHandlers) error {
 		if errors.Is(err, errTooLarge) {
 			return err
 		}
-		return errors.New("unexpected data after the document")
+		return errors.New(i18n.T("store.err.trailing_data"))
 	}
 	if format == "" {
-		return errors.New("not a sunostudio library export (no format tag)")
+		return errors.New(i18n.T("store.err.not_export"))
 	}
 	return nil
 }
@@ -244,7 +246,7 @@ func expectDelim(dec *json.Decoder, want json.Delim, where string) error {
 		return syntaxErr(where, err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != want {
-		return fmt.Errorf("%s: expected %q, found %v", where, string(want), tok)
+		return errors.New(i18n.T("store.err.expected", where, string(want), tok))
 	}
 	return nil
 }
@@ -254,12 +256,12 @@ func syntaxErr(where string, err error) error {
 		return err
 	}
 	if err == io.EOF || errors.Is(err, io.ErrUnexpectedEOF) {
-		return fmt.Errorf("%s: truncated document", where)
+		return errors.New(i18n.T("store.err.truncated", where))
 	}
 	return fmt.Errorf("%s: %w", where, err)
 }
 
-var errTooLarge = errors.New("document is larger than the import limit")
+var errTooLarge error = textErr("store.err.too_large")
 
 // boundedReader fails once more than left bytes have been read, instead of ending quietly
 // (io.LimitReader would make an oversized document look merely truncated).
@@ -273,7 +275,7 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 		// One byte of look-ahead tells "exactly at the limit" from "over it".
 		var one [1]byte
 		if n, err := b.r.Read(one[:]); n > 0 {
-			return 0, fmt.Errorf("%w (%d bytes)", errTooLarge, maxImportSize)
+			return 0, wrap(i18n.T("store.err.too_large_bytes", errTooLarge, maxImportSize), errTooLarge)
 		} else if err != nil {
 			return 0, err
 		}

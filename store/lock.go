@@ -1,10 +1,11 @@
 package store
 
 import (
-	"fmt"
 	"os"
 	"strconv"
 	"strings"
+
+	"sunostudio/internal/i18n"
 )
 
 // LockedError says another process holds the library. bbolt's lock is an flock on the file,
@@ -16,9 +17,9 @@ type LockedError struct {
 
 func (e *LockedError) Error() string {
 	if e.PID > 0 {
-		return fmt.Sprintf("library in use by another sunostudio, pid %d (%s)", e.PID, e.Path)
+		return i18n.T("store.err.locked_pid", e.PID, e.Path)
 	}
-	return fmt.Sprintf("library in use by another sunostudio (%s)", e.Path)
+	return i18n.T("store.err.locked_by", e.Path)
 }
 
 // Is makes errors.Is(err, ErrLocked) true.

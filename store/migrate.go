@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sunostudio/internal/i18n"
 )
 
 // currentSchema is the layout this code reads and writes.
@@ -27,23 +29,23 @@ var errForeign = errors.New("foreign bucket")
 func (s *Store) inspect() (schema int, err error) {
 	fi, err := os.Stat(s.db.Path())
 	if err != nil {
-		return 0, fmt.Errorf("open library %s: %w", s.path, err)
+		return 0, wrap(i18n.T("store.err.open_path", s.path, err), err)
 	}
 	err = s.view(func(tx *bolt.Tx) error {
 		if tx.Size() > fi.Size() {
-			return fmt.Errorf("%w: %s is truncated (%d of %d bytes)", ErrDamaged, s.path, fi.Size(), tx.Size())
+			return wrap(i18n.T("store.err.file_truncated", ErrDamaged, s.path, fi.Size(), tx.Size()), ErrDamaged)
 		}
 		meta := tx.Bucket(bMeta)
 		if meta == nil {
 			if tx.ForEach(func([]byte, *bolt.Bucket) error { return errForeign }) != nil {
-				return fmt.Errorf("%w: %s is a bbolt file but not a sunostudio library", ErrDamaged, s.path)
+				return wrap(i18n.T("store.err.foreign_bbolt", ErrDamaged, s.path), ErrDamaged)
 			}
 			return nil
 		}
 		v := meta.Get(mSchema)
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n < 1 {
-			return fmt.Errorf("%w: %s: unreadable schema version %q", ErrDamaged, s.path, v)
+			return wrap(i18n.T("store.err.bad_schema", ErrDamaged, s.path, v), ErrDamaged)
 		}
 		schema = n
 		return nil
@@ -60,13 +62,13 @@ func (s *Store) prepare() error {
 	}
 	switch {
 	case schema > currentSchema:
-		return fmt.Errorf("%w (schema %d; this version reads up to %d): %s", ErrNewerSchema, schema, currentSchema, s.path)
+		return wrap(i18n.T("store.err.newer_schema_at", ErrNewerSchema, schema, currentSchema, s.path), ErrNewerSchema)
 	case schema == currentSchema:
 		return nil
 	case s.readOnly && schema == 0:
-		return fmt.Errorf("open library %s read-only: it is not initialised (open it read-write once)", s.path)
+		return errors.New(i18n.T("store.err.ro_uninitialised", s.path))
 	case s.readOnly:
-		return fmt.Errorf("open library %s read-only: it needs an upgrade from schema %d to %d; open it read-write once (with no other sunostudio running)", s.path, schema, currentSchema)
+		return errors.New(i18n.T("store.err.ro_needs_upgrade", s.path, schema, currentSchema))
 	}
 	return s.update(func(tx *bolt.Tx) error { return migrate(tx, schema) })
 }

@@ -13,6 +13,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"sunostudio/internal/i18n"
 )
 
 // OpenOptions tune Open and OpenSnapshot. The zero value is a read-write open that waits 500 ms
@@ -50,7 +52,7 @@ func Open(path string, o OpenOptions) (*Store, error) {
 	}
 	if !o.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-			return nil, fmt.Errorf("open library: %w", err)
+			return nil, wrap(i18n.T("store.err.open", err), err)
 		}
 	}
 	db, err := openDB(abs, abs, o.ReadOnly, o.Timeout)
@@ -93,7 +95,7 @@ func OpenSnapshot(path string, o OpenOptions) (*Store, error) {
 		}
 		last = err
 	}
-	return nil, fmt.Errorf("snapshot of %s: inconsistent after 3 copies (being written heavily, or damaged): %w", abs, last)
+	return nil, wrap(i18n.T("store.err.snapshot_inconsistent", abs, last), last)
 }
 
 func openCopy(abs string, o OpenOptions, requireQuiet bool) (_ *Store, err error) {
@@ -107,7 +109,7 @@ func openCopy(abs string, o OpenOptions, requireQuiet bool) (_ *Store, err error
 		}
 	}()
 	if requireQuiet && !quiet {
-		return nil, fmt.Errorf("%w: %s changed while it was copied", ErrDamaged, abs)
+		return nil, wrap(i18n.T("store.err.changed_while_copied", ErrDamaged, abs), ErrDamaged)
 	}
 	if err := verifyCopy(tmp, abs, o); err != nil {
 		return nil, err
@@ -242,7 +244,7 @@ func absPath(path string) (string, error) {
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return "", fmt.Errorf("open library %s: %w", path, err)
+		return "", wrap(i18n.T("store.err.open_path", path, err), err)
 	}
 	return abs, nil
 }
@@ -255,15 +257,15 @@ func checkFile(abs string, mustExist bool) error {
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 		if mustExist {
-			return fmt.Errorf("open library %s: no such file", abs)
+			return errors.New(i18n.T("store.err.no_such_file", abs))
 		}
 		return nil
 	case err != nil:
-		return fmt.Errorf("open library: %w", err)
+		return wrap(i18n.T("store.err.open", err), err)
 	case fi.IsDir():
-		return fmt.Errorf("open library %s: is a directory", abs)
+		return errors.New(i18n.T("store.err.is_directory", abs))
 	case fi.Size() == 0:
-		return fmt.Errorf("%w: %s is empty (move it away to start a new library)", ErrDamaged, abs)
+		return wrap(i18n.T("store.err.file_empty", ErrDamaged, abs), ErrDamaged)
 	}
 	return nil
 }
@@ -280,7 +282,7 @@ func openDB(file, name string, readOnly bool, timeout time.Duration) (db *bolt.D
 			if f != nil {
 				f.Close()
 			}
-			db, err = nil, fmt.Errorf("%w: %s is truncated or corrupt (%v)", ErrDamaged, name, r)
+			db, err = nil, wrap(i18n.T("store.err.corrupt", ErrDamaged, name, r), ErrDamaged)
 		}
 	}()
 	db, err = bolt.Open(file, 0o600, &bolt.Options{
@@ -299,7 +301,7 @@ func openDB(file, name string, readOnly bool, timeout time.Duration) (db *bolt.D
 		return nil, lockedError(name)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
 		errors.Is(err, berrors.ErrChecksum), strings.Contains(err.Error(), "file size too small"):
-		return nil, fmt.Errorf("%w: %s is not an intact sunostudio library (%v)", ErrDamaged, name, err)
+		return nil, wrap(i18n.T("store.err.not_intact", ErrDamaged, name, err), ErrDamaged)
 	}
-	return nil, fmt.Errorf("open library %s: %w", name, err)
+	return nil, wrap(i18n.T("store.err.open_path", name, err), err)
 }

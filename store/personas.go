@@ -8,6 +8,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sunostudio/internal/i18n"
 )
 
 const personaVersion = 1
@@ -35,7 +37,7 @@ func (s *Store) PutPersona(p *Persona) error {
 		return err
 	}
 	if strings.TrimSpace(p.Name) == "" {
-		return fmt.Errorf("%w: persona %q has no name", ErrInvalid, p.ID)
+		return wrap(i18n.T("store.err.persona_no_name", ErrInvalid, p.ID), ErrInvalid)
 	}
 	rec := *p
 	rec.V = personaVersion
@@ -66,7 +68,7 @@ func (s *Store) Persona(id string) (*Persona, error) {
 			v = b.Get([]byte(id))
 		}
 		if v == nil {
-			return fmt.Errorf("persona %q: %w", id, ErrNotFound)
+			return wrap(i18n.T("store.err.no_persona", id), ErrNotFound)
 		}
 		if err := json.Unmarshal(v, p); err != nil {
 			return s.damaged("persona", []byte(id), err)

@@ -5,12 +5,13 @@ import (
 	"container/heap"
 	"encoding/base64"
 	"encoding/binary"
-	"fmt"
 	"math"
 	"sort"
 	"strings"
 
 	bolt "go.etcd.io/bbolt"
+
+	"sunostudio/internal/i18n"
 )
 
 // Clips runs a query. Filters and sort keys come from the compact search bucket, so the full
@@ -77,7 +78,7 @@ func sortCode(s string) (byte, error) {
 	case SortDuration:
 		return sortDuration, nil
 	}
-	return 0, fmt.Errorf("%w: unknown sort %q (want %s, %s or %s)", ErrInvalid, s, SortDate, SortTitle, SortDuration)
+	return 0, wrap(i18n.T("store.err.unknown_sort", ErrInvalid, s, SortDate, SortTitle, SortDuration), ErrInvalid)
 }
 
 // item is one clip's place in an order: its key plus the sort value (title or duration).
@@ -243,7 +244,7 @@ func decodeCursor(s string, order byte, asc bool) (*item, error) {
 		return nil, ErrBadCursor
 	}
 	if b[1] != order || (b[2] == 1) != asc {
-		return nil, fmt.Errorf("%w: it belongs to another sort order", ErrBadCursor)
+		return nil, wrap(i18n.T("store.err.cursor_order", ErrBadCursor), ErrBadCursor)
 	}
 	n, w := binary.Uvarint(b[3:])
 	rest := b[3:]

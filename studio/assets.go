@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 )
 
@@ -239,7 +240,7 @@ func (a *assetLoader) finish(j assetJob, path string) {
 		return nil
 	})
 	if err != nil {
-		e.problem(fmt.Errorf("the %s of clip %s was downloaded but not recorded: %w", j.kind, j.clip, err), nil, nil)
+		e.problem(wrapped(i18n.T("studio.err.asset_not_recorded", string(j.kind), j.clip, err), err), nil, nil)
 		return
 	}
 	e.log.Info("downloaded", "clip", j.clip, "file", path)
@@ -260,10 +261,10 @@ func (a *assetLoader) retry(j assetJob, err error) {
 	n := a.tries[j.task]
 	if n >= e.o.DownloadRetries {
 		delete(a.busy, j.task)
-		reason := fmt.Sprintf("the %s could not be downloaded after %d attempts: %v", j.kind, n, err)
+		reason := fmt.Sprintf(storedAssetGaveUp, j.kind, n, err)
 		a.failed[j.task] = reason
 		a.mu.Unlock()
-		e.problem(errors.New(reason), nil, nil)
+		e.problem(&shownErr{text: Localize(reason), err: err}, nil, nil)
 		e.settleAsset(j.task, store.TaskFailed, reason)
 		return
 	}
@@ -281,7 +282,7 @@ func (a *assetLoader) retry(j assetJob, err error) {
 		}
 	})
 	a.mu.Unlock()
-	e.problem(fmt.Errorf("download of the %s of clip %s failed (attempt %d of %d): %w", j.kind, j.clip, n, e.o.DownloadRetries, err), nil, nil)
+	e.problem(&shownErr{text: i18n.T("studio.err.asset_failed", string(j.kind), j.clip, n, e.o.DownloadRetries, Localize(err.Error())), err: err}, nil, nil)
 }
 
 func (e *Engine) settleAsset(taskID, status, reason string) {
@@ -346,11 +347,11 @@ func (e *Engine) fetchAsset(ctx context.Context, j assetJob) (string, error) {
 	}
 	switch {
 	case err != nil:
-		return "", fmt.Errorf("download cut after %d bytes: %w", n, err)
+		return "", fmt.Errorf(storedFileCut, n, err)
 	case n > e.o.MaxFileSize:
-		return "", fmt.Errorf("the file is larger than %d MiB", e.o.MaxFileSize>>20)
+		return "", fmt.Errorf(storedFileTooLarge, e.o.MaxFileSize>>20)
 	case resp.ContentLength > 0 && n != resp.ContentLength:
-		return "", fmt.Errorf("download cut: got %d of %d bytes", n, resp.ContentLength)
+		return "", fmt.Errorf(storedFileShort, n, resp.ContentLength)
 	}
 	if j.kind == client.KindWAV {
 		err = verifyAudio(part, ".wav", c.Duration)
@@ -377,11 +378,11 @@ func verifyMP4(path string) error {
 	defer f.Close()
 	hdr := make([]byte, 12)
 	if _, err := io.ReadFull(f, hdr); err != nil || string(hdr[4:8]) != "ftyp" {
-		return errors.New("the downloaded file is not an MP4 video")
+		return errors.New(storedNotMP4)
 	}
 	size := int64(hdr[0])<<24 | int64(hdr[1])<<16 | int64(hdr[2])<<8 | int64(hdr[3])
 	if st, err := f.Stat(); err == nil && (size < 8 || size > st.Size()) {
-		return errors.New("the downloaded MP4 is cut short")
+		return errors.New(storedMP4Short)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 )
 
@@ -25,7 +26,7 @@ func (e *Engine) Chat(ctx context.Context, req client.ChatRequest, on func(clien
 	task := &store.Task{ID: "chat-" + randomID(), Kind: string(client.KindChat), Profile: e.o.Profile,
 		Status: store.TaskRunning, Request: reqJSON, CreatedAt: now, Deadline: now.Add(e.o.TaskDeadline)}
 	if err := e.st.PutTask(task); err != nil {
-		return nil, client.ChatResult{}, fmt.Errorf("the library cannot record the chat, so it was not sent: %w", err)
+		return nil, client.ChatResult{}, wrapped(i18n.T("studio.err.chat_not_recorded", err), err)
 	}
 	e.publish(Event{Kind: TaskUpdated, Task: task})
 	res, err := e.cl.Chat(ctx, req, func(u client.ChatUpdate) {
@@ -67,10 +68,10 @@ func (e *Engine) finishChat(taskID string, res client.ChatResult, chatErr error)
 	}
 	switch {
 	case len(clips) == 0:
-		reason := "the relay's answer named no songs"
+		reason := storedChatNoSongs
 		switch {
 		case chatErr != nil && uncertain(chatErr):
-			reason = chatErr.Error() + "; the relay may have accepted the request: check its task list before asking again"
+			reason = fmt.Sprintf(storedChatUncertain, chatErr.Error())
 		case chatErr != nil:
 			reason = chatErr.Error()
 		case res.RelayError != "":
@@ -79,20 +80,20 @@ func (e *Engine) finishChat(taskID string, res client.ChatResult, chatErr error)
 		task.Status, task.Error = store.TaskFailed, reason
 	case settled && failed == len(clips):
 		task.Status = store.TaskFailed
-		task.Error = firstNonEmpty(res.RelayError, clips[0].Error, "every song of the chat failed")
+		task.Error = firstNonEmpty(res.RelayError, clips[0].Error, storedChatAllFailed)
 	case settled:
 		task.Status = store.TaskSucceeded
 	case e.cl.Supports(client.OpFetchClips):
 		// Cut, cancelled or timed out with songs still in progress: keep following them.
 		task.Status = store.TaskRunning
 		if chatErr != nil {
-			task.Error = "the stream ended early; following the songs through the relay: " + chatErr.Error()
+			task.Error = fmt.Sprintf(storedChatFollowing, chatErr.Error())
 		}
 	default:
 		task.Status = store.TaskFailed
-		task.Error = "the stream ended before the songs were finished, and this relay offers no way to ask again"
+		task.Error = storedChatCut
 		if chatErr != nil {
-			task.Error += ": " + chatErr.Error()
+			task.Error = fmt.Sprintf(storedChatCutWhy, chatErr.Error())
 		}
 	}
 	if task.Finished() {
@@ -139,4 +140,4 @@ func (t *tracker) pollChat(ctx context.Context, tr *tracked) (client.Task, error
 }
 
 // errNoFeed is what a chat task reports when its relay cannot be asked about clips.
-var errNoFeed = errors.New("this relay offers no way to follow a chat's songs after the stream")
+var errNoFeed = errors.New(storedChatNoFeed)

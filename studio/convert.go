@@ -50,7 +50,7 @@ func applyTask(t *store.Task, rt client.Task) bool {
 	if rt.Status == client.StatusFailed {
 		reason := clean(rt.FailReason)
 		if reason == "" {
-			reason = "the relay reported the task as failed without a reason"
+			reason = storedFailedNoReason
 		}
 		set(&t.Error, reason)
 	}

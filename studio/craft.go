@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"math"
 	"net/url"
 	"strings"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 )
 
@@ -29,21 +29,22 @@ type CraftOptions struct {
 
 // ErrBadInput marks a request the engine refuses before asking the relay (a point past the end
 // of the song, an empty window). The CLI exits 2 for it; the TUI shows it next to the field.
-var ErrBadInput = errors.New("invalid request")
+var ErrBadInput error = textErr("studio.err.bad_input")
 
 type inputError struct{ msg string }
 
 func (e *inputError) Error() string        { return e.msg }
 func (e *inputError) Is(target error) bool { return target == ErrBadInput }
 
-func badInput(format string, args ...any) error {
-	return &inputError{msg: fmt.Sprintf(format, args...)}
+// badInput refuses a request; msg is in words for people (i18n.T).
+func badInput(msg string) error {
+	return &inputError{msg: msg}
 }
 
 // notInLibrary is store.ErrNotFound in words a person reads.
 type notInLibrary string
 
-func (n notInLibrary) Error() string        { return fmt.Sprintf("no clip %q in the library", string(n)) }
+func (n notInLibrary) Error() string        { return i18n.T("studio.err.not_in_library", string(n)) }
 func (n notInLibrary) Is(target error) bool { return target == store.ErrNotFound }
 
 // finishedClip is a library clip that the relay can work from: it must be complete.
@@ -56,7 +57,7 @@ func (e *Engine) finishedClip(id string) (*store.Clip, error) {
 		return nil, err
 	}
 	if c.Status != store.ClipComplete {
-		return nil, fmt.Errorf("clip %s is %s, not finished: wait until it is complete", id, c.Status)
+		return nil, errors.New(i18n.T("studio.err.not_finished", id, c.Status))
 	}
 	return c, nil
 }
@@ -92,13 +93,13 @@ func (e *Engine) requestedModel(c *store.Clip) string {
 }
 
 // timeInSong checks a point or window edge against the clip's length, with half a second of
-// slack for relays that round durations.
+// slack for relays that round durations. what names the point in words (i18n.T).
 func timeInSong(c *store.Clip, what string, at float64) error {
 	if math.IsNaN(at) || math.IsInf(at, 0) || at < 0 {
-		return badInput("%s must be a number of seconds, not %v", what, at)
+		return badInput(i18n.T("studio.err.not_seconds", what, at))
 	}
 	if c.Duration > 0 && at > c.Duration+0.5 {
-		return badInput("%s (%.1f s) is past the end of clip %s, which is %.1f s long", what, at, c.ID, c.Duration)
+		return badInput(i18n.T("studio.err.past_end", what, at, c.ID, c.Duration))
 	}
 	return nil
 }
@@ -116,12 +117,12 @@ func (e *Engine) Extend(ctx context.Context, clipID string, at float64, lyrics, 
 	if err != nil {
 		return nil, err
 	}
-	if err := timeInSong(src, "the point to extend from", at); err != nil {
+	if err := timeInSong(src, i18n.T("studio.what.extend_point"), at); err != nil {
 		return nil, err
 	}
 	if at == 0 {
 		// new-api drops continue_at 0 (omitempty) and continues from the end instead.
-		return nil, badInput("the point to extend from must be after the start of the song")
+		return nil, badInput(i18n.T("studio.err.extend_at_start"))
 	}
 	r := client.MusicRequest{Mode: client.ModeContinue, TaskID: e.relayTaskID(src), ContinueClipID: src.ID,
 		ContinueAt: &at, Lyrics: lyrics,
@@ -146,7 +147,7 @@ func (e *Engine) FullSong(ctx context.Context, clipID string) (*store.Task, erro
 		return nil, err
 	}
 	if c.Derivation != store.DeriveExtend && c.Derivation != store.DeriveInfill {
-		return nil, badInput("clip %s is not an extension: a full song joins an extended clip with the song it continues; extend it first, then join the extension", clipID)
+		return nil, badInput(i18n.T("studio.err.not_extension", clipID))
 	}
 	infill := c.Derivation == store.DeriveInfill
 	req := Request{Kind: client.KindConcat, ClipID: c.ID, Infill: infill, Parts: e.chain(c)}
@@ -182,7 +183,7 @@ func (e *Engine) Cover(ctx context.Context, clipID string, o CraftOptions) (*sto
 	if e.st.ReadOnly() {
 		return nil, ErrReadOnly
 	}
-	if err := e.refuseOnStockRelay("cover"); err != nil {
+	if err := e.refuseOnStockRelay(i18n.T("studio.op.cover")); err != nil {
 		return nil, err
 	}
 	src, err := e.finishedClip(clipID)
@@ -211,7 +212,7 @@ func (e *Engine) Upload(ctx context.Context, audioURL string) (*store.Task, erro
 	}
 	audioURL = strings.TrimSpace(audioURL)
 	if u, err := url.Parse(audioURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, badInput("%q is not a public http(s) address of an audio file", audioURL)
+		return nil, badInput(i18n.T("studio.err.not_audio_url", audioURL))
 	}
 	req := Request{Kind: client.KindUpload, URL: audioURL}
 	return e.submitWith(req, SubmitOptions{Derivation: store.DeriveUpload}, func() (client.Submission, error) {
@@ -227,7 +228,7 @@ func (e *Engine) Upload(ctx context.Context, audioURL string) (*store.Task, erro
 // CoverURL uploads a song by URL and covers it. When the upload works and the cover does not,
 // the upload is kept (cover its id later) and the error says so.
 func (e *Engine) CoverURL(ctx context.Context, audioURL string, o CraftOptions) (upload, cover *store.Task, err error) {
-	if err := e.refuseOnStockRelay("cover"); err != nil {
+	if err := e.refuseOnStockRelay(i18n.T("studio.op.cover")); err != nil {
 		return nil, nil, err
 	}
 	upload, err = e.Upload(ctx, audioURL)
@@ -236,7 +237,7 @@ func (e *Engine) CoverURL(ctx context.Context, audioURL string, o CraftOptions) 
 	}
 	cover, err = e.Cover(ctx, upload.ID, o)
 	if err != nil {
-		return upload, nil, fmt.Errorf("the song was uploaded (id %s) but the cover was not made; cover that id to try again: %w", upload.ID, err)
+		return upload, nil, wrapped(i18n.T("studio.err.uploaded_not_covered", upload.ID, err), err)
 	}
 	return upload, cover, nil
 }
@@ -248,21 +249,21 @@ func (e *Engine) ReplaceSection(ctx context.Context, clipID string, start, end f
 	if e.st.ReadOnly() {
 		return nil, ErrReadOnly
 	}
-	if err := e.refuseOnStockRelay("replace section"); err != nil {
+	if err := e.refuseOnStockRelay(i18n.T("studio.op.replace_section")); err != nil {
 		return nil, err
 	}
 	src, err := e.finishedClip(clipID)
 	if err != nil {
 		return nil, err
 	}
-	if err := timeInSong(src, "the start of the section", start); err != nil {
+	if err := timeInSong(src, i18n.T("studio.what.section_start"), start); err != nil {
 		return nil, err
 	}
-	if err := timeInSong(src, "the end of the section", end); err != nil {
+	if err := timeInSong(src, i18n.T("studio.what.section_end"), end); err != nil {
 		return nil, err
 	}
 	if end <= start {
-		return nil, badInput("the section must end after it starts (%.1f s - %.1f s)", start, end)
+		return nil, badInput(i18n.T("studio.err.section_window", start, end))
 	}
 	r := client.MusicRequest{Mode: client.ModeInfill, ContinueClipID: src.ID, TaskID: e.relayTaskID(src),
 		InfillStart: start, InfillEnd: end, Lyrics: o.Lyrics,
@@ -280,7 +281,7 @@ func (e *Engine) CreatePersona(ctx context.Context, clipID, name, description st
 	}
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, badInput("a persona needs a name")
+		return nil, badInput(i18n.T("studio.err.persona_needs_name"))
 	}
 	src, err := e.finishedClip(clipID)
 	if err != nil {
@@ -294,7 +295,7 @@ func (e *Engine) CreatePersona(ctx context.Context, clipID, name, description st
 	rec := &store.Persona{ID: p.ID, Name: firstNonEmpty(clean(p.Name), name), Description: clean(p.Description),
 		RootClipID: firstNonEmpty(p.RootClipID, src.ID), Profile: e.o.Profile}
 	if err := e.st.PutPersona(rec); err != nil {
-		return nil, fmt.Errorf("the relay made persona %s but the library could not record it (note the id): %w", p.ID, err)
+		return nil, wrapped(i18n.T("studio.err.persona_not_recorded", p.ID, err), err)
 	}
 	return rec, nil
 }
@@ -310,15 +311,15 @@ func (e *Engine) GenerateWithPersona(ctx context.Context, personaID, clipID stri
 		return nil, ErrReadOnly
 	}
 	if strings.TrimSpace(personaID) == "" {
-		return nil, badInput("name the persona to sing with")
+		return nil, badInput(i18n.T("studio.err.persona_missing"))
 	}
-	if err := e.refuseOnStockRelay("persona song"); err != nil {
+	if err := e.refuseOnStockRelay(i18n.T("studio.op.persona_song")); err != nil {
 		return nil, err
 	}
 	if clipID == "" {
 		p, err := e.st.Persona(personaID)
 		if errors.Is(err, store.ErrNotFound) {
-			return nil, badInput("persona %s is not in the library; name the clip whose voice it carries", personaID)
+			return nil, badInput(i18n.T("studio.err.persona_unknown", personaID))
 		}
 		if err != nil {
 			return nil, err
@@ -326,7 +327,7 @@ func (e *Engine) GenerateWithPersona(ctx context.Context, personaID, clipID stri
 		clipID = p.RootClipID
 	}
 	if strings.TrimSpace(o.Lyrics+o.Tags+o.Title) == "" {
-		return nil, badInput("a persona song needs lyrics, a title or style tags")
+		return nil, badInput(i18n.T("studio.err.persona_song_needs_words"))
 	}
 	r := client.MusicRequest{Mode: client.ModePersona, PersonaID: personaID, ArtistClipID: clipID,
 		Lyrics: o.Lyrics, Tags: o.Tags, Title: o.Title, Model: o.Model}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 )
 
@@ -32,8 +33,8 @@ func (e *Engine) Stems(ctx context.Context, clipID string) (*store.Task, error) 
 		sub, err := e.cl.Stems(ctx, src.ID)
 		e.noteSupport(client.OpStems, err)
 		if err == nil && sub.TaskID == "" && len(sub.Clips) == 0 {
-			err = &client.Error{Kind: client.KindMalformed, Op: string(client.OpStems), Relay: e.cl.Profile().Name,
-				Message: "the relay answered with no stems and no task"}
+			err = &client.Error{Kind: client.KindMalformed, Op: client.OpStems.Text(), Relay: e.cl.Profile().Name,
+				Message: i18n.T("studio.err.no_stems")}
 		}
 		return sub, err
 	})
@@ -121,7 +122,7 @@ func (e *Engine) stemsResult(task *store.Task, rt client.Task) client.Task {
 	case settled && complete > 0:
 		rt.Status, rt.Progress = client.StatusSucceeded, 100
 	case settled:
-		rt.Status, rt.FailReason = client.StatusFailed, firstNonEmpty(rt.FailReason, reason, "the relay could not split the song")
+		rt.Status, rt.FailReason = client.StatusFailed, firstNonEmpty(rt.FailReason, reason, storedStemsFailed)
 	case rt.Status == client.StatusFailed && len(clips) == 0:
 		// the relay failed the request outright: believe it
 	case rt.Status.Terminal():

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"sunostudio/internal/buildinfo"
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/mp3scan"
 	"sunostudio/store"
 )
@@ -166,7 +167,7 @@ func (d *downloader) work(ctx context.Context) {
 		d.mu.Lock()
 		delete(d.active, id)
 		for _, f := range d.follows[id] {
-			f.done <- err
+			f.done <- localized(err)
 		}
 		delete(d.follows, id)
 		more := len(d.queue) > 0
@@ -196,7 +197,7 @@ func (e *Engine) RetryDownload(clipID string) error {
 		return err
 	}
 	if c.Status != store.ClipComplete || c.AudioURL == "" {
-		return fmt.Errorf("clip %s has no finished audio to download yet", clipID)
+		return errors.New(i18n.T("studio.err.no_audio_yet", clipID))
 	}
 	e.dl.enqueue(clipID, true)
 	return nil
@@ -245,7 +246,7 @@ func (d *downloader) run(ctx context.Context, id string) error {
 }
 
 // ErrNoAudio means a clip has no finished audio to download (yet).
-var ErrNoAudio = errors.New("the clip has no finished audio yet")
+var ErrNoAudio error = textErr("studio.err.no_audio")
 
 // Follow is for playing a clip while it downloads. It puts the clip first in the download
 // queue and returns, once bytes are being written, the temp file to read and a channel that
@@ -274,7 +275,7 @@ func (e *Engine) Follow(ctx context.Context, clipID string) (path string, done <
 	d.mu.Lock()
 	if d.done {
 		d.mu.Unlock()
-		return "", nil, errors.New("the engine is stopped")
+		return "", nil, textErr("studio.err.engine_stopped")
 	}
 	d.follows[clipID] = append(d.follows[clipID], f)
 	if p := d.active[clipID]; p != "" && p != "-" {
@@ -341,7 +342,7 @@ func (d *downloader) failed(c *store.Clip, err error) {
 	if uerr != nil {
 		return
 	}
-	e.problem(fmt.Errorf("download of %q failed (attempt %d of %d): %w", updated.Title, updated.DownloadAttempts, e.o.DownloadRetries, err), nil, updated)
+	e.problem(&shownErr{text: i18n.T("studio.err.download_failed", updated.Title, updated.DownloadAttempts, e.o.DownloadRetries, Localize(err.Error())), err: err}, nil, updated)
 	if next > 0 {
 		d.mu.Lock()
 		if !d.done {
@@ -379,13 +380,13 @@ func (d *downloader) fetchAll(ctx context.Context, c *store.Clip) (clipFiles, er
 		if c.CoverPath != "" && fileExists(c.CoverPath) {
 			f.cover = c.CoverPath
 		} else if f.cover, err = d.fetchCover(ctx, c.ImageURL, base); err != nil {
-			return clipFiles{}, fmt.Errorf("cover: %w", err)
+			return clipFiles{}, fmt.Errorf(storedCoverFailed, err)
 		}
 	}
 	if text := lyricsFile(c); text != "" {
 		f.lyrics = base + ".txt"
 		if err := writeFileAtomic(f.lyrics, []byte(text)); err != nil {
-			return clipFiles{}, fmt.Errorf("lyrics: %w", err)
+			return clipFiles{}, fmt.Errorf(storedLyricsFailed, err)
 		}
 	}
 	return f, nil
@@ -447,13 +448,13 @@ func (d *downloader) fetchAudio(ctx context.Context, c *store.Clip, base string)
 	}
 	switch {
 	case err != nil:
-		return "", fmt.Errorf("audio download cut after %d bytes: %w", n, err)
+		return "", fmt.Errorf(storedAudioCut, n, err)
 	case n > e.o.MaxFileSize:
-		return "", fmt.Errorf("audio larger than %d MiB", e.o.MaxFileSize>>20)
+		return "", fmt.Errorf(storedAudioTooLarge, e.o.MaxFileSize>>20)
 	case total > 0 && n != total:
-		return "", fmt.Errorf("audio download cut: got %d of %d bytes", n, total)
+		return "", fmt.Errorf(storedAudioShort, n, total)
 	case n == 0:
-		return "", errors.New("the audio file is empty")
+		return "", errors.New(storedAudioEmpty)
 	}
 	if err := verifyAudio(part, ext, c.Duration); err != nil {
 		return "", err
@@ -488,17 +489,17 @@ func verifyAudio(path, ext string, expected float64) error {
 	} else {
 		info, err := mp3scan.Scan(f)
 		if err != nil {
-			return fmt.Errorf("the downloaded audio does not decode: %w", err)
+			return fmt.Errorf(storedAudioNoDecode, err)
 		}
 		if info.Truncated {
-			return fmt.Errorf("the downloaded audio is cut short at %s", info.Duration().Round(time.Millisecond))
+			return fmt.Errorf(storedAudioTruncated, info.Duration().Round(time.Millisecond))
 		}
 		got = info.Duration().Seconds()
 	}
 	if expected > 0 {
 		tolerance := math.Max(2, expected*0.03)
 		if math.Abs(got-expected) > tolerance {
-			return fmt.Errorf("the downloaded audio is %.1f s long but the relay said %.1f s", got, expected)
+			return fmt.Errorf(storedAudioLength, got, expected)
 		}
 	}
 	return nil
@@ -512,14 +513,14 @@ func wavDuration(f *os.File) (float64, error) {
 	}
 	hdr := make([]byte, 12)
 	if _, err := io.ReadFull(f, hdr); err != nil || string(hdr[:4]) != "RIFF" || string(hdr[8:12]) != "WAVE" {
-		return 0, errors.New("the downloaded file is not a WAV file")
+		return 0, errors.New(storedNotWAV)
 	}
 	var byteRate uint32
 	pos := int64(12)
 	for {
 		ch := make([]byte, 8)
 		if _, err := io.ReadFull(f, ch); err != nil {
-			return 0, errors.New("the WAV file has no data chunk")
+			return 0, errors.New(storedWAVNoData)
 		}
 		size := int64(binary.LittleEndian.Uint32(ch[4:]))
 		pos += 8
@@ -527,16 +528,16 @@ func wavDuration(f *os.File) (float64, error) {
 		case "fmt ":
 			fm := make([]byte, min(size, 64))
 			if _, err := io.ReadFull(f, fm); err != nil || len(fm) < 16 {
-				return 0, errors.New("the WAV file has a broken format chunk")
+				return 0, errors.New(storedWAVBadFormat)
 			}
 			byteRate = binary.LittleEndian.Uint32(fm[8:12])
 			f.Seek(pos+size+size%2, io.SeekStart)
 		case "data":
 			if byteRate == 0 {
-				return 0, errors.New("the WAV file has no format chunk")
+				return 0, errors.New(storedWAVNoFormat)
 			}
 			if pos+size > st.Size() {
-				return 0, fmt.Errorf("the WAV file is cut short (%d of %d data bytes)", st.Size()-pos, size)
+				return 0, fmt.Errorf(storedWAVShort, st.Size()-pos, size)
 			}
 			return float64(size) / float64(byteRate), nil
 		default:
@@ -559,7 +560,7 @@ func (d *downloader) fetchCover(ctx context.Context, url, base string) (string, 
 	ct := http.DetectContentType(data)
 	ext := map[string]string{"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif"}[ct]
 	if ext == "" {
-		return "", fmt.Errorf("the cover is not an image (%s)", ct)
+		return "", fmt.Errorf(storedNotImage, ct)
 	}
 	path := base + ext
 	return path, writeFileAtomic(path, data)
@@ -569,7 +570,7 @@ func (d *downloader) fetchCover(ctx context.Context, url, base string) (string, 
 // must never leave for a host that is not the relay.
 func (d *downloader) get(ctx context.Context, url string) (*http.Response, error) {
 	if !strings.HasPrefix(url, "http://") && !strings.HasPrefix(url, "https://") {
-		return nil, fmt.Errorf("not a web address: %q", url)
+		return nil, fmt.Errorf(storedNotURL, url)
 	}
 	req, err := http.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
@@ -583,9 +584,9 @@ func (d *downloader) get(ctx context.Context, url string) (*http.Response, error
 	if resp.StatusCode != http.StatusOK {
 		resp.Body.Close()
 		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone {
-			return nil, fmt.Errorf("the file is gone from the relay (HTTP %d; relays delete files after about 14 days)", resp.StatusCode)
+			return nil, fmt.Errorf(storedFileGone, resp.StatusCode)
 		}
-		return nil, fmt.Errorf("HTTP %d from %s", resp.StatusCode, hostOf(url))
+		return nil, fmt.Errorf(storedHTTPStatus, resp.StatusCode, hostOf(url))
 	}
 	return resp, nil
 }
@@ -631,7 +632,7 @@ func StreamCachePath(songsDir, clipID string) (string, error) {
 // distinct after that.
 func SafePath(dir, id string) (string, error) {
 	if id == "" {
-		return "", errors.New("empty clip id")
+		return "", errors.New(storedEmptyID)
 	}
 	var b strings.Builder
 	altered := false
@@ -656,7 +657,7 @@ func SafePath(dir, id string) (string, error) {
 	}
 	name = strings.Trim(name, ".")
 	if name == "" {
-		return "", fmt.Errorf("clip id %q gives no file name", id)
+		return "", fmt.Errorf(storedIDNoName, id)
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -664,7 +665,7 @@ func SafePath(dir, id string) (string, error) {
 	}
 	p := filepath.Join(abs, name)
 	if filepath.Dir(p) != abs {
-		return "", fmt.Errorf("clip id %q would leave the library folder", id)
+		return "", fmt.Errorf(storedIDEscapes, id)
 	}
 	return p, nil
 }

@@ -7,7 +7,6 @@ package studio
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 )
 
@@ -122,7 +122,7 @@ func New(o Options) (*Engine, error) {
 	}
 	o.defaults()
 	if err := os.MkdirAll(o.SongsDir, 0o755); err != nil {
-		return nil, fmt.Errorf("create the songs folder: %w", err)
+		return nil, wrapped(i18n.T("studio.err.songs_folder", err), err)
 	}
 	e := &Engine{o: o, cl: o.Client, st: o.Store, log: o.Logger, now: o.Now}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
@@ -142,11 +142,11 @@ func (e *Engine) Start() error {
 	e.removeStaleParts()
 	tasks, err := e.st.UnfinishedTasks()
 	if err != nil {
-		return fmt.Errorf("resume tasks: %w", err)
+		return wrapped(i18n.T("studio.err.resume_tasks", err), err)
 	}
 	for _, t := range tasks {
 		if t.Status == store.TaskSubmitting {
-			e.settleIntent(t, "sunostudio stopped while the relay was being asked; it may have accepted the request: check its task list before resubmitting")
+			e.settleIntent(t, storedIntentStopped)
 			continue
 		}
 		e.tracker.add(t)
@@ -167,7 +167,7 @@ func (e *Engine) Start() error {
 		defer e.wg.Done()
 		clips, err := e.st.ClipsNeedingDownload()
 		if err != nil {
-			e.problem(fmt.Errorf("resume downloads: %w", err), nil, nil)
+			e.problem(wrapped(i18n.T("studio.err.resume_downloads", err), err), nil, nil)
 			return
 		}
 		for _, c := range clips {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 )
 
@@ -36,7 +37,7 @@ type SubmitOptions struct {
 }
 
 // ErrReadOnly is returned when the library is a read-only snapshot.
-var ErrReadOnly = errors.New("the library is open read-only (another sunostudio is running): browsing only")
+var ErrReadOnly error = textErr("studio.err.read_only")
 
 // Submit starts a music task. The task is in the library before Submit returns; a crash after
 // the relay accepted it and before the write is the only window, and it is one fsync long.
@@ -64,12 +65,12 @@ func (e *Engine) submitWith(req Request, o SubmitOptions, ask func() (client.Sub
 		Status: store.TaskSubmitting, Request: reqJSON, ParentClipID: o.ParentClipID,
 		Derivation: o.Derivation, BatchKey: o.BatchKey, CreatedAt: now}
 	if err := e.st.PutTask(intent); err != nil {
-		return nil, fmt.Errorf("the library cannot record the request, so it was not sent: %w", err)
+		return nil, wrapped(i18n.T("studio.err.request_not_recorded", err), err)
 	}
 	sub, err := ask()
 	if err != nil {
 		if uncertain(err) {
-			e.settleIntent(intent, "the relay did not answer clearly ("+err.Error()+"); it may have accepted the request: check its task list before resubmitting")
+			e.settleIntent(intent, fmt.Sprintf(storedIntentUnclear, err.Error()))
 		} else if derr := e.st.DeleteTask(intent.ID); derr != nil {
 			e.log.Warn("could not remove a refused submit", "task", intent.ID, "err", derr)
 		}
@@ -173,7 +174,7 @@ func (e *Engine) record(sub client.Submission, req Request, o SubmitOptions, int
 	if err := e.st.ReplaceTask(intentID, t, clips); err != nil {
 		// The relay has the task but we could not write it: say so with the id, so the user can
 		// find it on the relay; nothing else can be done.
-		return nil, fmt.Errorf("the relay accepted task %s but the library could not record it: %w", id, err)
+		return nil, wrapped(i18n.T("studio.err.task_not_recorded", id, err), err)
 	}
 	e.log.Info("submitted", "task", id, "kind", req.Kind)
 	e.publish(Event{Kind: TaskUpdated, Task: t})
@@ -201,7 +202,7 @@ func (e *Engine) Retry(ctx context.Context, taskID string) (*store.Task, error) 
 	}
 	var req Request
 	if len(old.Request) == 0 || json.Unmarshal(old.Request, &req) != nil {
-		return nil, fmt.Errorf("task %s has no stored request to resubmit", taskID)
+		return nil, errors.New(i18n.T("studio.err.no_request", taskID))
 	}
 	o := SubmitOptions{ParentClipID: old.ParentClipID, Derivation: old.Derivation}
 	switch {
@@ -212,7 +213,7 @@ func (e *Engine) Retry(ctx context.Context, taskID string) (*store.Task, error) 
 	case req.Music != nil:
 		return e.Submit(ctx, *req.Music, o)
 	}
-	return nil, fmt.Errorf("task %s (%s) cannot be resubmitted", taskID, req.Kind)
+	return nil, errors.New(i18n.T("studio.err.cannot_resubmit", taskID, string(req.Kind)))
 }
 
 // Recheck puts a task back under tracking with a fresh deadline: for timed-out tasks, or to
@@ -300,7 +301,7 @@ func (e *Engine) Wait(ctx context.Context, taskID string, progress func(Event)) 
 			return t, ctx.Err()
 		case ev, ok := <-sub.C():
 			if !ok {
-				return t, errors.New("the engine stopped")
+				return t, textErr("studio.err.engine_stopped")
 			}
 			if progress != nil && relates(ev, taskID) {
 				progress(ev)

@@ -2,10 +2,10 @@ package studio
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 )
 
 // Support is what a relay has shown about the extended (apicore-family) features: concat,
@@ -77,7 +77,5 @@ func (e *Engine) refuseOnStockRelay(what string) error {
 	}
 	p := e.cl.Profile()
 	return &client.Error{Kind: client.KindUnsupported, Op: what, Relay: p.Name,
-		Message: fmt.Sprintf("this relay answered the %s endpoint with \"unsupported\" (%s), so it is a stock new-api/one-hub relay, "+
-			"which would take the request and silently make an ordinary song instead; nothing was sent",
-			s.Op, s.At.Local().Format("2006-01-02 15:04"))}
+		Message: i18n.T("studio.err.stock_relay", client.Op(s.Op).Text(), s.At.Local().Format("2006-01-02 15:04"))}
 }

@@ -3,11 +3,11 @@ package studio
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 	"time"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 )
 
@@ -259,7 +259,7 @@ func (t *tracker) pollOne(ctx context.Context, tr *tracked) {
 			return
 		}
 		if errors.Is(err, client.ErrNotFound) {
-			t.fail(tr.id, "the relay does not know this task (tasks are visible only to the key that created them); re-check it later or resubmit")
+			t.fail(tr.id, storedTaskUnknown)
 			return
 		}
 		t.mu.Lock()
@@ -313,7 +313,7 @@ func (t *tracker) apply(rt client.Task) bool {
 	kept := rt.Clips[:0:0]
 	for _, c := range rt.Clips {
 		if err := store.ValidID(c.ID); err != nil {
-			e.problem(fmt.Errorf("the relay sent a clip the library cannot store (%v); it is left out", err), nil, nil)
+			e.problem(wrapped(i18n.T("studio.err.clip_left_out", err), err), nil, nil)
 			continue
 		}
 		kept = append(kept, c)
@@ -371,7 +371,7 @@ func (t *tracker) apply(rt client.Task) bool {
 
 // timeOut marks a task that passed its deadline. It can be re-checked by hand.
 func (t *tracker) timeOut(id string) {
-	t.setFinal(id, store.TaskTimedOut, "no result before the deadline; re-check it later (the relay may still finish it)")
+	t.setFinal(id, store.TaskTimedOut, storedTimedOut)
 }
 
 func (t *tracker) fail(id, reason string) {

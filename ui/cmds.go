@@ -3,7 +3,6 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -12,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/playback"
 	"sunostudio/player"
 	"sunostudio/store"
@@ -99,7 +99,7 @@ func saveVolumeCmd(st *store.Store, v int) tea.Cmd {
 			return nil
 		}
 		if err := st.SetSetting("volume", v); err != nil {
-			return noticeMsg{text: "could not save the volume: " + err.Error(), err: true}
+			return noticeMsg{text: i18n.T("ui.notice.volume_not_saved", err.Error()), err: true}
 		}
 		return nil
 	}
@@ -147,9 +147,9 @@ func retryCmd(e *studio.Engine, id string) tea.Cmd {
 func recheckCmd(e *studio.Engine, id string) tea.Cmd {
 	return func() tea.Msg {
 		if _, err := e.Recheck(id); err != nil {
-			return noticeMsg{text: "re-check " + id + ": " + err.Error(), err: true}
+			return noticeMsg{text: i18n.T("tasks.recheck_failed", id, err.Error()), err: true}
 		}
-		return noticeMsg{text: "checking " + id + " again"}
+		return noticeMsg{text: i18n.T("tasks.rechecking", id)}
 	}
 }
 
@@ -249,7 +249,7 @@ func exportCmd(st *store.Store, path string) tea.Cmd {
 		}
 		if err != nil {
 			os.Remove(tmp)
-			return exportMsg{err: fmt.Errorf("export: %w", err)}
+			return exportMsg{err: errors.New(i18n.T("ui.problem.export", err.Error()))}
 		}
 		return exportMsg{path: path}
 	}

@@ -3,12 +3,13 @@ package ui
 import (
 	"context"
 	"errors"
-	"fmt"
+	"net/url"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/player"
 	"sunostudio/store"
 	"sunostudio/studio"
@@ -30,57 +31,59 @@ const (
 	craftStems
 	craftWAV
 	craftMP4
+	craftUpload // no clip: a song from the web by its URL, uploaded and perhaps covered
 )
 
-// craftActs is every action with its key binding. extended: the action needs the relay's
-// extended (apicore-family) features, so it is greyed out on a relay known to lack them.
-// Extend is a plain music submit that stock relays take.
-var craftActs = []struct {
-	act      craftAct
-	key      Action
-	name     string
-	extended bool
-}{
-	{craftExtend, ActExtend, "extend", false},
-	{craftFullSong, ActFullSong, "full song", true},
-	{craftCover, ActCover, "cover", true},
-	{craftReplace, ActReplace, "replace section", true},
-	{craftPersona, ActPersona, "persona", true},
-	{craftPersonaSong, ActPersonaSong, "persona song", true},
-	{craftStems, ActStems, "stems", true},
-	{craftWAV, ActWAV, "WAV", true},
-	{craftMP4, ActMP4, "MP4", true},
+// craftAction is one action: its key binding, whether it needs the relay's extended
+// (apicore-family) features (greyed out on a relay known to lack them; extend is a plain music
+// submit that stock relays take), and its catalog keys: its name (before an error in the
+// status line), the dialog's title, what the dialog's submit key does, and the notice once the
+// relay took the request.
+type craftAction struct {
+	act                          craftAct
+	key                          Action
+	extended                     bool
+	name, title, verb, submitted string
 }
 
-func craftName(a craftAct) string {
-	for _, c := range craftActs {
-		if c.act == a {
-			return c.name
-		}
-	}
-	return "craft"
+var craftActs = []craftAction{
+	{craftExtend, ActExtend, false, "craft.name.extend", "craft.title.extend", "craft.verb.make", "craft.submitted.extend"},
+	{craftFullSong, ActFullSong, true, "craft.name.full_song", "craft.title.full_song", "craft.verb.make", "craft.submitted.full_song"},
+	{craftCover, ActCover, true, "craft.name.cover", "craft.title.cover", "craft.verb.make", "craft.submitted.cover"},
+	{craftReplace, ActReplace, true, "craft.name.replace", "craft.title.replace", "craft.verb.make", "craft.submitted.replace"},
+	{craftPersona, ActPersona, true, "craft.name.persona", "craft.title.persona", "craft.verb.make_persona", "craft.submitted.persona"},
+	{craftPersonaSong, ActPersonaSong, true, "craft.name.persona_song", "craft.title.persona_song", "craft.verb.make", "craft.submitted.persona_song"},
+	{craftStems, ActStems, true, "craft.name.stems", "craft.title.stems", "craft.verb.split", "craft.submitted.stems"},
+	// WAV and MP4 say "requested" (craft.asset.requested), upload its own notices.
+	{craftWAV, ActWAV, true, "craft.name.wav", "craft.title.wav", "craft.verb.ask", ""},
+	{craftMP4, ActMP4, true, "craft.name.mp4", "craft.title.mp4", "craft.verb.ask", ""},
+	{craftUpload, ActUpload, true, "craft.name.upload", "craft.title.upload", "craft.verb.upload", ""},
 }
 
-func craftExtended(a craftAct) bool {
+func craftInfo(a craftAct) craftAction {
 	for _, c := range craftActs {
 		if c.act == a {
-			return c.extended
+			return c
 		}
 	}
-	return false
+	return craftAction{act: a} // not reached: every action is in the table
 }
+
+// craftName is the action's name in the language in use.
+func craftName(a craftAct) string { return i18n.T(craftInfo(a).name) }
+
+func craftExtended(a craftAct) bool { return craftInfo(a).extended }
 
 // craftVerb is what the dialog's submit key does.
-func craftVerb(a craftAct) string {
-	switch a {
-	case craftPersona:
-		return "make the persona"
-	case craftWAV, craftMP4:
-		return "ask for it"
-	case craftStems:
-		return "split it"
+func craftVerb(a craftAct) string { return i18n.T(craftInfo(a).verb) }
+
+// assetKind is the file format a WAV or MP4 request brings (a stable name: it is also how the
+// request is followed, and the same in every language).
+func assetKind(a craftAct) string {
+	if a == craftMP4 {
+		return "MP4"
 	}
-	return "make it"
+	return "WAV"
 }
 
 // craftKey maps a key to the action it starts, if any.
@@ -114,8 +117,7 @@ func (m *Model) craftBlocked(a craftAct) string {
 	if !craftExtended(a) || !s.Known || s.Extended {
 		return ""
 	}
-	return fmt.Sprintf("not on this relay (it answered \"unsupported\" to %s on %s; stock relays offer only music and lyrics)",
-		s.Op, s.At.In(m.loc).Format("01-02 15:04"))
+	return i18n.T("craft.blocked", client.Op(s.Op).Text(), s.At.In(m.loc).Format("01-02 15:04"))
 }
 
 // actionBlocked reports whether a key's craft action is greyed out on this relay.
@@ -152,15 +154,15 @@ func (m *Model) positionIn(id string) (float64, bool) {
 func (m *Model) lyricsCount() string {
 	v := strings.TrimSpace(m.lyrics.value())
 	if v == "" {
-		return "the Lyrics pane is empty"
+		return i18n.T("craft.lyrics.empty")
 	}
-	return plural(len(strings.Split(v, "\n")), "line", "lines") + " in the Lyrics pane"
+	return i18n.N("craft.lyrics.lines", len(strings.Split(v, "\n")))
 }
 
 // openCraft opens an action's dialog (or says why it cannot).
 func (m *Model) openCraft(it craftIntent) tea.Cmd {
 	if why := m.craftBlocked(it.act); why != "" {
-		m.problem = craftName(it.act) + ": " + why
+		m.problem = i18n.T("craft.problem", craftName(it.act), why)
 		return nil
 	}
 	st := &m.sty
@@ -176,66 +178,83 @@ func (m *Model) openCraft(it craftIntent) tea.Cmd {
 	m.formSeq++
 	f := &craftForm{id: m.formSeq, act: it.act, clip: c}
 	lyricsCheck := func(on bool, off string) *formField {
-		return &formField{key: "lyrics", label: "Lyrics", kind: ffCheck, on: on,
-			onText: "from the Lyrics pane", offText: off}
+		return &formField{key: "lyrics", label: i18n.T("craft.label.lyrics"), kind: ffCheck, on: on,
+			onText: i18n.T("craft.check.lyrics_on"), offText: off}
 	}
 	hasLyrics := strings.TrimSpace(m.lyrics.value()) != ""
 	mkKey := func(a Action) string { k, _ := m.keys.short(a); return k }
+	style := func(value, placeholder string) *formField {
+		return newTextField(st, "tags", i18n.T("craft.label.style"), value, placeholder, 1000)
+	}
+	titleField := func(placeholder string) *formField {
+		return newTextField(st, "title", i18n.T("craft.label.title"), "", placeholder, 100)
+	}
 	switch it.act {
 	case craftExtend:
-		f.intro = []string{fmt.Sprintf("Continue %q (%s) from a point, with new lyrics and style for the continuation.", title, clock(secs(c.duration)))}
-		at := newTimeField(st, "at", "From", mk.extend, mk.hasExtend)
-		at.hint = mkKey(ActMarkExtend) + " marks the point while the song plays; " + mkKey(ActUsePosition) + " takes the player's position now"
-		lc := lyricsCheck(hasLyrics, "none: an instrumental continuation")
+		f.intro = []string{i18n.T("craft.intro.extend", title, clock(secs(c.duration)))}
+		at := newTimeField(st, "at", i18n.T("craft.label.from"), mk.extend, mk.hasExtend)
+		at.hint = i18n.T("craft.hint.mark_extend", mkKey(ActMarkExtend), mkKey(ActUsePosition))
+		lc := lyricsCheck(hasLyrics, i18n.T("craft.check.lyrics_off_instrumental"))
 		lc.hint = m.lyricsCount()
 		f.fields = []*formField{at,
-			newTextField(st, "tags", "Style", line(c.tags), "style tags (empty keeps the song's)", 1000),
-			newTextField(st, "title", "Title", "", "empty keeps the song's title", 100),
+			style(line(c.tags), i18n.T("craft.placeholder.style_keep")),
+			titleField(i18n.T("craft.placeholder.title_keep")),
 			lc}
 	case craftFullSong:
-		f.intro = []string{fmt.Sprintf("Join %q with the song it continues into one full song.", title)}
+		f.intro = []string{i18n.T("craft.intro.full_song", title)}
 	case craftCover:
-		f.intro = []string{fmt.Sprintf("A cover of %q in a new style.", title)}
-		lc := lyricsCheck(false, "the song's own lyrics")
+		f.intro = []string{i18n.T("craft.intro.cover", title)}
+		lc := lyricsCheck(false, i18n.T("craft.check.lyrics_off_own"))
 		lc.hint = m.lyricsCount()
 		f.fields = []*formField{
-			newTextField(st, "tags", "Style", "", "new style tags, e.g. jazz, female vocals", 1000),
-			newTextField(st, "title", "Title", "", "empty keeps the song's title", 100),
+			style("", i18n.T("craft.placeholder.style_new")),
+			titleField(i18n.T("craft.placeholder.title_keep")),
 			lc}
 	case craftReplace:
-		f.intro = []string{fmt.Sprintf("Sing a section of %q (%s) again with new lyrics.", title, clock(secs(c.duration)))}
-		start := newTimeField(st, "start", "Start", mk.start, mk.hasStart)
-		start.hint = mkKey(ActMarkStart) + " and " + mkKey(ActMarkEnd) + " mark start and end while the song plays; " +
-			mkKey(ActUsePosition) + " takes the player's position now"
-		end := newTimeField(st, "end", "End", mk.end, mk.hasEnd)
+		f.intro = []string{i18n.T("craft.intro.replace", title, clock(secs(c.duration)))}
+		start := newTimeField(st, "start", i18n.T("craft.label.start"), mk.start, mk.hasStart)
+		start.hint = i18n.T("craft.hint.mark_section", mkKey(ActMarkStart), mkKey(ActMarkEnd), mkKey(ActUsePosition))
+		end := newTimeField(st, "end", i18n.T("craft.label.end"), mk.end, mk.hasEnd)
 		end.hint = start.hint
-		lc := lyricsCheck(hasLyrics, "none")
-		lc.hint = m.lyricsCount() + ": the words for the section"
+		lc := lyricsCheck(hasLyrics, i18n.T("craft.check.lyrics_off_none"))
+		lc.hint = i18n.T("craft.hint.section_lyrics", m.lyricsCount())
 		f.fields = []*formField{start, end, lc,
-			newTextField(st, "tags", "Style", line(c.tags), "style tags (empty keeps the song's)", 1000)}
+			style(line(c.tags), i18n.T("craft.placeholder.style_keep"))}
 	case craftPersona:
-		f.intro = []string{fmt.Sprintf("Make a persona (a voice and style to reuse) from %q.", title)}
+		f.intro = []string{i18n.T("craft.intro.persona", title)}
 		f.fields = []*formField{
-			newTextField(st, "name", "Name", "", "what to call the voice", 100),
-			newTextField(st, "about", "About", "", "a few words about it (optional)", 500)}
+			newTextField(st, "name", i18n.T("craft.label.name"), "", i18n.T("craft.placeholder.name"), 100),
+			newTextField(st, "about", i18n.T("craft.label.about"), "", i18n.T("craft.placeholder.about"), 500)}
 	case craftPersonaSong:
-		f.intro = []string{fmt.Sprintf("A new song sung by a persona, following the voice of %q.", title)}
-		lc := lyricsCheck(hasLyrics, "none")
+		f.intro = []string{i18n.T("craft.intro.persona_song", title)}
+		lc := lyricsCheck(hasLyrics, i18n.T("craft.check.lyrics_off_none"))
 		lc.hint = m.lyricsCount()
 		f.fields = []*formField{
-			{key: "persona", label: "Persona", kind: ffChoice},
-			newTextField(st, "title", "Title", "", "song title", 100),
-			newTextField(st, "tags", "Style", line(c.tags), "style tags", 1000),
+			{key: "persona", label: i18n.T("craft.label.persona"), kind: ffChoice},
+			titleField(i18n.T("craft.placeholder.song_title")),
+			style(line(c.tags), i18n.T("craft.placeholder.style")),
 			lc}
-		f.err = "reading the personas…"
+		f.err = i18n.T("craft.personas.reading")
 	case craftStems:
-		f.intro = []string{fmt.Sprintf("Split %q into vocals and instrumental. The stems become clips under it in the library.", title)}
+		f.intro = []string{i18n.T("craft.intro.stems", title)}
 	case craftWAV:
-		f.intro = []string{fmt.Sprintf("Ask the relay for the lossless WAV of %q. It is saved next to the mp3.", title)}
+		f.intro = []string{i18n.T("craft.intro.wav", title)}
 	case craftMP4:
-		f.intro = []string{fmt.Sprintf("Ask the relay for the music video (MP4) of %q. It is saved next to the mp3.", title)}
+		f.intro = []string{i18n.T("craft.intro.mp4", title)}
+	case craftUpload:
+		f.clip = clipInfo{} // works on no clip, so it opens in an empty library too
+		f.intro = []string{i18n.T("craft.intro.upload", mkKey(ActCover))}
+		addr := newTextField(st, "url", i18n.T("craft.label.url"), "", uploadExample, 2048)
+		addr.hint = i18n.T("craft.hint.url")
+		cov := &formField{key: "cover", label: i18n.T("craft.label.cover"), kind: ffCheck,
+			onText: i18n.T("craft.check.cover_on"), offText: i18n.T("craft.check.cover_off")}
+		tags := style("", i18n.T("craft.placeholder.style_cover"))
+		tags.hint = i18n.T("craft.hint.cover_style")
+		lc := lyricsCheck(false, i18n.T("craft.check.lyrics_off_own"))
+		lc.hint = i18n.T("craft.hint.cover_lyrics", m.lyricsCount())
+		f.fields = []*formField{addr, cov, tags, titleField(i18n.T("craft.placeholder.cover_title")), lc}
 	}
-	m.ov = overlay{kind: ovCraft, title: strings.ToUpper(craftName(it.act)[:1]) + craftName(it.act)[1:], form: f}
+	m.ov = overlay{kind: ovCraft, title: i18n.T(craftInfo(it.act).title), form: f}
 	cmd := f.focusAt(0)
 	if it.act == craftPersonaSong {
 		cmd = tea.Batch(cmd, personasCmd(m.eng, f.id))
@@ -252,6 +271,11 @@ type craftReq struct {
 	o              studio.CraftOptions
 	name, about    string
 	persona        string
+	// Upload: the address, whether to cover it, and an upload this dialog made already whose
+	// cover failed (a retry covers that one instead of uploading the song again).
+	url      string
+	cover    bool
+	uploadID string
 }
 
 // submitForm checks what can be checked here (times, a name) and sends the request.
@@ -281,12 +305,23 @@ func (m *Model) submitForm() tea.Cmd {
 	case craftPersona:
 		r.name, r.about = f.value("name"), f.value("about")
 		if r.name == "" {
-			f.field("name").err, bad = "a persona needs a name", true
+			f.field("name").err, bad = i18n.T("craft.err.persona_name"), true
 		}
 	case craftPersonaSong:
 		r.persona = f.choice("persona")
 		if r.persona == "" {
-			f.err, bad = "no persona chosen: make one from a clip first ("+actionKey(m.keys, ActPersona)+")", true
+			f.err, bad = i18n.T("craft.err.no_persona_chosen", actionKey(m.keys, ActPersona)), true
+		}
+	case craftUpload:
+		r.url, r.cover = f.value("url"), f.checked("cover")
+		if why := uploadURLProblem(r.url); why != "" {
+			f.field("url").err, bad = why, true
+		}
+		if r.cover && r.o.Tags == "" {
+			f.field("tags").err, bad = i18n.T("craft.err.cover_style"), true
+		}
+		if r.cover && f.uploadID != "" && f.uploadURL == r.url {
+			r.uploadID = f.uploadID
 		}
 	}
 	if bad {
@@ -294,6 +329,22 @@ func (m *Model) submitForm() tea.Cmd {
 	}
 	f.busy = true
 	return craftCmd(m.eng, r)
+}
+
+// uploadExample is the example address of an upload (its field's placeholder).
+const uploadExample = "https://example.com/song.mp3"
+
+// uploadURLProblem says what is wrong with an upload's address ("" when it will do): the relay
+// fetches the file itself, so only a public http(s) address can work.
+func uploadURLProblem(s string) string {
+	if s == "" {
+		return i18n.T("craft.err.url_needed", uploadExample)
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return i18n.T("craft.err.url_not_http", s, uploadExample)
+	}
+	return ""
 }
 
 func actionKey(km Keymap, a Action) string {
@@ -305,7 +356,8 @@ func actionKey(km Keymap, a Action) string {
 type craftMsg struct {
 	req     craftReq
 	task    *store.Task
-	path    string // WAV/MP4 already in the library
+	upload  *store.Task // upload and cover: the upload, also when its cover failed
+	path    string      // WAV/MP4 already in the library
 	persona *store.Persona
 	err     error
 }
@@ -350,6 +402,15 @@ func craftCmd(e *studio.Engine, r craftReq) tea.Cmd {
 			out.task, out.path, out.err = e.WAV(ctx, r.clipID)
 		case craftMP4:
 			out.task, out.path, out.err = e.MP4(ctx, r.clipID)
+		case craftUpload:
+			switch {
+			case !r.cover:
+				out.task, out.err = e.Upload(ctx, r.url)
+			case r.uploadID != "":
+				out.task, out.err = e.Cover(ctx, r.uploadID, r.o)
+			default:
+				out.upload, out.task, out.err = e.CoverURL(ctx, r.url, r.o)
+			}
 		}
 		return out
 	}
@@ -371,7 +432,7 @@ func assetDoneCmd(st *store.Store, w assetWait, t *store.Task) tea.Cmd {
 	return func() tea.Msg {
 		out := assetDoneMsg{kind: w.kind}
 		if t.Status != store.TaskSucceeded {
-			out.err = errors.New(firstNonEmpty(t.Error, "the request "+t.Status))
+			out.err = errors.New(firstNonEmpty(studio.Localize(t.Error), i18n.T("craft.err.request_status", taskStatusWord(t.Status))))
 			return out
 		}
 		c, err := st.Clip(w.clipID)
@@ -406,15 +467,30 @@ func (m *Model) handleCraft(msg craftMsg) tea.Cmd {
 		f.busy = false
 	}
 	cmds := []tea.Cmd{supportCmd(m.eng)} // an extended answer either way teaches the engine
+	if msg.upload != nil {
+		// The song is uploaded whatever became of its cover: Tasks shows it, and the dialog
+		// covers it on a retry rather than uploading it again.
+		m.tasks.upsertTask(msg.upload)
+		if f != nil {
+			f.uploadID, f.uploadURL = msg.upload.ID, msg.req.url
+		}
+		cmds = append(cmds, m.startTick())
+	}
 	if msg.err != nil {
 		text, field := craftError(msg.req.act, msg.err)
+		if msg.upload != nil {
+			field = "" // about the cover, not the address
+			if f != nil {
+				text += " · " + i18n.T("craft.retry_cover", actionKey(m.keys, ActSubmit))
+			}
+		}
 		switch {
 		case f != nil && field != "" && f.field(field) != nil:
 			f.field(field).err = text
 		case f != nil:
 			f.err = text
 		default:
-			m.problem = name + ": " + text
+			m.problem = i18n.T("craft.problem", name, text)
 		}
 		return tea.Batch(cmds...)
 	}
@@ -423,22 +499,31 @@ func (m *Model) handleCraft(msg craftMsg) tea.Cmd {
 	}
 	switch {
 	case msg.persona != nil:
-		m.setNotice(fmt.Sprintf("persona %q made; %s on a clip sings with it", line(msg.persona.Name), actionKey(m.keys, ActPersonaSong)))
+		m.setNotice(i18n.T("craft.notice.persona_made", line(msg.persona.Name), actionKey(m.keys, ActPersonaSong)))
 	case msg.path != "":
-		m.setNotice(name + " is in the library: " + msg.path)
+		m.setNotice(i18n.T("craft.asset.in_library", name, msg.path))
 	case msg.task != nil:
 		m.tasks.upsertTask(msg.task)
 		m.tasks.selectID(msg.task.ID)
 		if msg.req.act == craftWAV || msg.req.act == craftMP4 {
-			w := assetWait{clipID: msg.req.clipID, kind: name}
+			w := assetWait{clipID: msg.req.clipID, kind: assetKind(msg.req.act)}
 			if msg.task.Finished() {
 				cmds = append(cmds, assetDoneCmd(m.st, w, msg.task))
 			} else {
 				m.assets[msg.task.ID] = w
 			}
-			m.setNotice(name + " requested (task " + msg.task.ID + "); the file goes next to the mp3")
+			m.setNotice(i18n.T("craft.asset.requested", name, msg.task.ID))
+		} else if msg.req.act == craftUpload {
+			switch {
+			case !msg.req.cover:
+				m.setNotice(i18n.T("craft.notice.uploaded", msg.task.ID))
+			case msg.upload != nil:
+				m.setNotice(i18n.T("craft.notice.cover_of_upload", msg.task.ID, msg.upload.ID))
+			default:
+				m.setNotice(i18n.T("craft.notice.cover_of_upload", msg.task.ID, msg.req.uploadID))
+			}
 		} else {
-			m.setNotice(name + " submitted: task " + msg.task.ID + " (see Tasks)")
+			m.setNotice(i18n.T(craftInfo(msg.req.act).submitted, msg.task.ID))
 		}
 		cmds = append(cmds, m.startTick())
 	}
@@ -449,32 +534,38 @@ func (m *Model) handleCraft(msg craftMsg) tea.Cmd {
 func craftError(a craftAct, err error) (string, string) {
 	switch {
 	case errors.Is(err, client.ErrUnsupported):
-		return "not on this relay: " + err.Error(), ""
+		return i18n.T("craft.err.unsupported", err.Error()), ""
 	case errors.Is(err, studio.ErrBadInput):
 		return err.Error(), badInputField(a, err.Error())
 	case errors.Is(err, studio.ErrReadOnly):
 		return err.Error(), ""
 	}
-	return "failed: " + err.Error(), ""
+	return i18n.T("craft.err.failed", err.Error()), ""
 }
 
-// badInputField is the field an engine refusal is about.
+// badInputField is the field an engine refusal is about. The engine's refusals are said in
+// the language in use, so they are told apart by its own messages, not by English words: of a
+// replace, the ones naming the start of the section are about the start, the rest (its end,
+// an end before the start) about the end; of a persona song, the one asking for words is about
+// the lyrics, the rest about the persona.
 func badInputField(a craftAct, text string) string {
 	switch a {
 	case craftExtend:
 		return "at"
 	case craftReplace:
-		if strings.Contains(text, "end") && !strings.Contains(text, "start of the section") {
-			return "end"
+		if strings.Contains(text, i18n.T("studio.what.section_start")) {
+			return "start"
 		}
-		return "start"
+		return "end"
 	case craftPersona:
 		return "name"
 	case craftPersonaSong:
-		if strings.Contains(text, "persona") && !strings.Contains(text, "lyrics") {
-			return "persona"
+		if text == i18n.T("studio.err.persona_song_needs_words") {
+			return "lyrics"
 		}
-		return "lyrics"
+		return "persona"
+	case craftUpload:
+		return "url"
 	}
 	return ""
 }
@@ -488,7 +579,7 @@ func (m *Model) handlePersonas(msg personasMsg) {
 	}
 	f.err = ""
 	if msg.err != nil {
-		f.err = "the personas could not be read: " + msg.err.Error()
+		f.err = i18n.T("craft.personas.unreadable", msg.err.Error())
 		return
 	}
 	fl := f.field("persona")
@@ -500,7 +591,7 @@ func (m *Model) handlePersonas(msg personasMsg) {
 		fl.choices = append(fl.choices, formChoice{id: p.ID, label: label})
 	}
 	if len(fl.choices) == 0 {
-		f.err = "no personas yet: make one from a clip with " + actionKey(m.keys, ActPersona)
+		f.err = i18n.T("craft.personas.none", actionKey(m.keys, ActPersona))
 	}
 }
 
@@ -516,30 +607,36 @@ func (m *Model) assetTaskDone(t *store.Task) tea.Cmd {
 
 func (m *Model) handleAssetDone(msg assetDoneMsg) {
 	if msg.err != nil {
-		m.problem = msg.kind + ": " + msg.err.Error()
+		m.problem = i18n.T("craft.problem", msg.kind, msg.err.Error())
 		return
 	}
-	m.setNotice(msg.kind + " of " + line(msg.title) + " saved: " + msg.path)
+	m.setNotice(i18n.T("craft.asset.saved", msg.kind, line(msg.title), msg.path))
 }
 
-// markKey handles the keys that mark points on the playing clip (outside text fields).
+// markKey handles the craft keys the panes leave over (outside text fields): the ones that mark
+// points on the playing clip, and upload in a Library with no clip to select (the list hands
+// its craft keys over only with a clip selected; upload needs none).
 func (m *Model) markKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	km := m.keys
-	var what string
+	if m.focus == paneLibrary && km.is(msg, ActUpload) {
+		return m.openCraft(craftIntent{act: craftUpload}), true
+	}
+	// One message per mark: what was marked, and what to do next.
+	var nothing, marked string
 	switch {
 	case km.is(msg, ActMarkExtend):
-		what = "extend point"
+		nothing, marked = "craft.mark.nothing_playing.extend", "craft.mark.extend"
 	case km.is(msg, ActMarkStart):
-		what = "section start"
+		nothing, marked = "craft.mark.nothing_playing.start", "craft.mark.start"
 	case km.is(msg, ActMarkEnd):
-		what = "section end"
+		nothing, marked = "craft.mark.nothing_playing.end", "craft.mark.end"
 	default:
 		return nil, false
 	}
 	id := m.plr.st.Track.ID
 	pos, ok := m.positionIn(id)
 	if !ok {
-		m.problem = "nothing is playing: play a song, then mark the " + what + " while it plays"
+		m.problem = i18n.T(nothing)
 		return nil, true
 	}
 	mk := m.marks[id]
@@ -548,18 +645,18 @@ func (m *Model) markKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		m.marks[id] = mk
 	}
 	var next string
-	switch what {
-	case "extend point":
+	switch {
+	case km.is(msg, ActMarkExtend):
 		mk.extend, mk.hasExtend = pos, true
-		next = actionKey(km, ActExtend) + " extends from it"
-	case "section start":
+		next = actionKey(km, ActExtend)
+	case km.is(msg, ActMarkStart):
 		mk.start, mk.hasStart = pos, true
-		next = "mark the end with " + actionKey(km, ActMarkEnd)
+		next = actionKey(km, ActMarkEnd)
 	default:
 		mk.end, mk.hasEnd = pos, true
-		next = actionKey(km, ActReplace) + " replaces the section"
+		next = actionKey(km, ActReplace)
 	}
-	m.setNotice(fmt.Sprintf("%s %s marked · %s · %s", what, fmtSeconds(pos), next, line(m.plr.st.Track.Title)))
+	m.setNotice(i18n.T(marked, fmtSeconds(pos), next, line(m.plr.st.Track.Title)))
 	return nil, true
 }
 
@@ -569,6 +666,9 @@ func (m *Model) craftMenu(w int) []string {
 	var parts []string
 	blocked := false
 	for _, c := range craftActs {
+		if c.act == craftUpload {
+			continue // not an action on this clip
+		}
 		k, d := m.keys.short(c.key)
 		if m.craftBlocked(c.act) != "" {
 			blocked = true
@@ -577,7 +677,7 @@ func (m *Model) craftMenu(w int) []string {
 		}
 		parts = append(parts, st.Key.Render(k)+" "+d)
 	}
-	out := []string{st.Accent.Render("Make")}
+	out := []string{st.Accent.Render(i18n.T("craft.menu.title"))}
 	lineParts, used := "", 0
 	for _, p := range parts {
 		pw := width(p)
@@ -596,7 +696,7 @@ func (m *Model) craftMenu(w int) []string {
 		out = append(out, lineParts)
 	}
 	if blocked {
-		out = append(out, st.Muted.Render(trunc("✗ greyed: not on this relay (it answered \"unsupported\")", w)))
+		out = append(out, st.Muted.Render(trunc(i18n.T("craft.menu.greyed"), w)))
 	}
 	return out
 }

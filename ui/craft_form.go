@@ -10,6 +10,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/themes"
 )
 
@@ -27,6 +28,8 @@ type craftForm struct {
 	focus  int
 	busy   bool
 	err    string // the relay's or engine's answer that belongs to no field
+	// uploadID is the song the upload dialog uploaded from uploadURL when its cover failed.
+	uploadID, uploadURL string
 }
 
 // clipInfo is what a dialog needs to know about the clip it works on.
@@ -57,14 +60,29 @@ type formField struct {
 	sel     int
 	hint    string // muted, under the field
 	err     string // the engine's refusal of this field (studio.ErrBadInput), under it
+	// placeholder is the text field's placeholder as written; the view cuts it to the field.
+	placeholder string
 }
 
 type formChoice struct{ id, label string }
 
-const formLabelW = 9
+// formLabelKeys are the dialogs' field labels (catalog keys).
+var formLabelKeys = []string{"craft.label.lyrics", "craft.label.from", "craft.label.style", "craft.label.title",
+	"craft.label.start", "craft.label.end", "craft.label.name", "craft.label.about", "craft.label.persona",
+	"craft.label.url", "craft.label.cover"}
 
-// newTextField makes a text field. Placeholders stay ASCII: the text input pads a wide
-// placeholder rune with NUL bytes, which must never reach the terminal.
+// formLabelW is the width of a dialog's label column with the focus marker: 9 cells, or
+// more when the widest label in the language in use needs it, so every dialog lines up the
+// same way.
+func formLabelW() int {
+	w := 0
+	for _, k := range formLabelKeys {
+		w = max(w, width(i18n.T(k)))
+	}
+	return max(9, w+2)
+}
+
+// newTextField makes a text field.
 func newTextField(st *themes.Styles, key, label, value, placeholder string, limit int) *formField {
 	in := textinput.New()
 	in.Prompt = ""
@@ -73,7 +91,20 @@ func newTextField(st *themes.Styles, key, label, value, placeholder string, limi
 	in.SetStyles(inputStyles(st, st.Accent))
 	in.SetValue(value)
 	in.CursorEnd()
-	return &formField{key: key, label: label, kind: ffText, in: in}
+	return &formField{key: key, label: label, kind: ffText, in: in, placeholder: placeholder}
+}
+
+// inputView is a text field's line. bubbles' textinput pads a placeholder by cells but slices
+// it by runes, so a wide (Chinese) placeholder overflows the field or leaves NUL bytes in the
+// view: it is cut to the field by cells first and the NULs are dropped, which gives the line
+// the width an ASCII placeholder's has.
+func (fl *formField) inputView() string {
+	ph := fl.placeholder
+	if width(ph) != len([]rune(ph)) {
+		ph = trunc(ph, fl.in.Width())
+	}
+	fl.in.Placeholder = ph
+	return strings.ReplaceAll(fl.in.View(), "\x00", "")
 }
 
 func newTimeField(st *themes.Styles, key, label string, at float64, set bool) *formField {
@@ -115,6 +146,14 @@ func (f *craftForm) choice(key string) string {
 	return fl.choices[fl.sel].id
 }
 
+// verb is what the dialog's submit key does now.
+func (f *craftForm) verb() string {
+	if f.act == craftUpload && f.checked("cover") {
+		return i18n.T("craft.verb.upload_cover")
+	}
+	return craftVerb(f.act)
+}
+
 // focusAt moves the keyboard to field i; only a text field takes it.
 func (f *craftForm) focusAt(i int) tea.Cmd {
 	if len(f.fields) == 0 {
@@ -154,11 +193,11 @@ func (f *craftForm) clearErrors() {
 func parseSeconds(s string) (float64, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return 0, errors.New("needed: write the time as m:ss or seconds")
+		return 0, errors.New(i18n.T("craft.err.time_needed"))
 	}
 	parts := strings.Split(s, ":")
 	if len(parts) > 3 {
-		return 0, fmt.Errorf("%q is not a time: write it as m:ss or seconds", s)
+		return 0, errors.New(i18n.T("craft.err.not_a_time", s))
 	}
 	total := 0.0
 	for i, p := range parts {
@@ -166,7 +205,7 @@ func parseSeconds(s string) (float64, error) {
 		last := i == len(parts)-1
 		if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) || (!last && v != math.Trunc(v)) ||
 			(i > 0 && v >= 60) {
-			return 0, fmt.Errorf("%q is not a time: write it as m:ss or seconds", s)
+			return 0, errors.New(i18n.T("craft.err.not_a_time", s))
 		}
 		total = total*60 + v
 	}
@@ -219,7 +258,7 @@ func (m *Model) formKey(msg tea.KeyPressMsg) tea.Cmd {
 			fl.in.CursorEnd()
 			fl.err = ""
 		} else {
-			fl.err = "the player is not playing this song: play it, then press this while it plays"
+			fl.err = i18n.T("craft.err.not_playing_this")
 		}
 		return nil
 	case fl.kind == ffCheck:
@@ -267,7 +306,8 @@ func (m *Model) formView(w int) []string {
 	if len(f.intro) > 0 && len(f.fields) > 0 {
 		body = append(body, "")
 	}
-	inW := max(4, w-formLabelW-2)
+	lw := formLabelW()
+	inW := max(4, w-lw-2)
 	for i, fl := range f.fields {
 		marker, ls := "  ", st.Muted
 		if i == f.focus {
@@ -277,7 +317,7 @@ func (m *Model) formView(w int) []string {
 		switch fl.kind {
 		case ffText, ffTime:
 			fl.in.SetWidth(inW - 1)
-			content = fl.in.View()
+			content = fl.inputView()
 		case ffCheck:
 			box, text := "[ ] ", fl.offText
 			if fl.on {
@@ -286,23 +326,23 @@ func (m *Model) formView(w int) []string {
 			content = box + text
 		case ffChoice:
 			if len(fl.choices) == 0 {
-				content = st.Muted.Render("(none)")
+				content = st.Muted.Render(i18n.T("craft.choice.none"))
 			} else {
 				content = "‹ " + line(fl.choices[fl.sel].label) + " ›"
 				if len(fl.choices) > 1 {
-					content += st.Muted.Render(fmt.Sprintf("  %d of %d, ←/→", fl.sel+1, len(fl.choices)))
+					content += st.Muted.Render("  " + i18n.T("craft.choice.position", fl.sel+1, len(fl.choices)))
 				}
 			}
 		}
-		body = append(body, marker+ls.Render(fit(fl.label, formLabelW-2))+trunc(content, inW))
-		pad := strings.Repeat(" ", formLabelW)
+		body = append(body, marker+ls.Render(fit(fl.label, lw-2))+trunc(content, inW))
+		pad := strings.Repeat(" ", lw)
 		if fl.err != "" {
-			for _, wl := range wrap("✗ "+line(fl.err), w-formLabelW) {
+			for _, wl := range wrap("✗ "+line(fl.err), w-lw) {
 				body = append(body, pad+st.Error.Render(wl))
 			}
 		}
 		if fl.hint != "" && (i == f.focus || fl.kind == ffCheck) {
-			for _, wl := range wrap(fl.hint, w-formLabelW) {
+			for _, wl := range wrap(fl.hint, w-lw) {
 				body = append(body, pad+st.Muted.Render(wl))
 			}
 		}
@@ -317,12 +357,12 @@ func (m *Model) formView(w int) []string {
 	sk, _ := m.keys.short(ActSubmit)
 	switch {
 	case f.busy:
-		body = append(body, st.Warn.Render("asking the relay…")+st.Muted.Render(" · esc closes (the answer goes to the status line)"))
+		body = append(body, st.Warn.Render(i18n.T("craft.busy"))+st.Muted.Render(" · "+i18n.T("craft.busy_esc")))
 	case len(f.fields) == 0:
-		body = append(body, st.Key.Render("enter")+" "+craftVerb(f.act)+"   "+st.Key.Render("esc")+" cancel")
+		body = append(body, i18n.T("craft.keys.no_fields", st.Key.Render("enter"), f.verb(), st.Key.Render("esc")))
 	default:
-		body = append(body, st.Key.Render(sk)+" "+craftVerb(f.act)+" · "+st.Key.Render("enter")+" next · "+
-			st.Key.Render("tab")+"/"+st.Key.Render("↑↓")+" fields · "+st.Key.Render("esc")+" cancel")
+		body = append(body, i18n.T("craft.keys.fields", st.Key.Render(sk), f.verb(), st.Key.Render("enter"),
+			st.Key.Render("tab"), st.Key.Render("↑↓"), st.Key.Render("esc")))
 	}
 	for i := range body {
 		body[i] = trunc(body[i], w)

@@ -543,3 +543,294 @@ func TestHelpGreysOutWhatTheRelayLacks(t *testing.T) {
 		t.Fatal("extend is greyed out on a stock relay")
 	}
 }
+
+// uploadTasks are the library's upload tasks.
+func (e *env) uploadTasks() []*store.Task {
+	ts, _ := e.st.Tasks(0)
+	var out []*store.Task
+	for _, t := range ts {
+		if t.Kind == string(client.KindUpload) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// openUpload focuses the library and opens the upload dialog with U.
+func (e *env) openUpload() *craftForm {
+	e.t.Helper()
+	if e.m.focus != paneLibrary {
+		e.key("esc", "4")
+	}
+	e.key("U")
+	if e.m.ov.kind != ovCraft || e.m.ov.form.act != craftUpload {
+		e.t.Fatalf("U: no upload dialog (overlay %v, problem %q)", e.m.ov.kind, e.m.problem)
+	}
+	return e.m.ov.form
+}
+
+// TestCraftUploadByURL: U opens the upload dialog in an empty library; an address the relay
+// cannot fetch is refused next to the field, with nothing sent; a good one is uploaded, the
+// notice gives the upload id, Tasks shows it and the song comes into the library.
+func TestCraftUploadByURL(t *testing.T) {
+	e, _ := newSimEnv(t, sim.Options{})
+	e.size(120, 40)
+	e.load()
+	f := e.openUpload()
+	mustContain(t, e.screen(), "Upload", "URL", "https://example.com/song.mp3", "Cover", "[ ] no: just upload it",
+		"ctrl+s upload it")
+	for _, bad := range []struct{ in, want string }{
+		{"", "needed: the public http(s) address of an audio file"},
+		{"ftp://example.com/a.mp3", `"ftp://example.com/a.mp3" is not an http(s) address`},
+		{"example.com/song.mp3", `"example.com/song.mp3" is not an http(s) address`},
+		{"https://", `"https://" is not an http(s) address`},
+	} {
+		f.field("url").in.SetValue(bad.in)
+		e.key("ctrl+s")
+		if e.m.ov.kind != ovCraft || f.busy {
+			t.Fatalf("%q: the dialog closed or is busy", bad.in)
+		}
+		if fl := f.field("url"); !strings.Contains(fl.err, bad.want) {
+			t.Fatalf("%q: field error %q, want %q", bad.in, fl.err, bad.want)
+		}
+		mustContain(t, e.screen(), "✗ "+bad.want)
+	}
+	if n := e.taskCount(); n != 0 {
+		t.Fatalf("a refused address made %d task(s)", n)
+	}
+	// Typed like a person, with a space at the end.
+	f.field("url").in.SetValue("")
+	e.typeText("https://example.com/night-drive.mp3 ")
+	e.key("ctrl+s")
+	if e.m.ov.kind != ovNone {
+		t.Fatalf("the dialog stayed open: %q / %q", e.m.ov.form.err, e.m.ov.form.field("url").err)
+	}
+	ups := e.uploadTasks()
+	if len(ups) != 1 || e.taskCount() != 1 {
+		t.Fatalf("upload tasks %d, tasks %d", len(ups), e.taskCount())
+	}
+	up := ups[0]
+	if want := "uploaded as " + up.ID + " (see Tasks)"; e.m.notice != want {
+		t.Fatalf("notice %q, want %q", e.m.notice, want)
+	}
+	mustContain(t, e.screen(), "uploaded as "+up.ID)
+	if sel := e.m.tasks.selected(); sel == nil || sel.t.ID != up.ID {
+		t.Fatal("the upload is not selected in Tasks")
+	}
+	var req studio.Request
+	if err := jsonUnmarshal(up.Request, &req); err != nil || req.URL != "https://example.com/night-drive.mp3" {
+		t.Fatalf("upload request %+v %v", req, err)
+	}
+	// The simulator shows uploads as songs: the tracker brings it into the library.
+	if final := e.wait(up.ID); final.Status != store.TaskSucceeded {
+		t.Fatalf("upload: %s %s", final.Status, final.Error)
+	}
+	e.load()
+	clips, _ := e.st.ClipsOfTask(up.ID)
+	if len(clips) != 1 || clips[0].ID != up.ID || clips[0].Title != "night-drive" {
+		t.Fatalf("uploaded clips %+v", clips)
+	}
+	if _, ok := e.m.lib.byID[up.ID]; !ok {
+		t.Fatal("the uploaded song is not in the library list")
+	}
+}
+
+// TestCraftUploadAndCover: with Cover ticked the dialog needs style tags (the typed address
+// stays), then uploads the song and covers it: both tasks are in Tasks, the cover's clips land
+// in the library as covers of the upload, with the Lyrics pane's words when ticked. It opens
+// with a clip selected as well, and leaves that clip out of it.
+func TestCraftUploadAndCover(t *testing.T) {
+	e, _ := newSimEnv(t, sim.Options{})
+	src := e.song("[Verse]\n冬天来了")[0]
+	e.size(120, 40)
+	e.m.lyrics.ta.SetValue("[Verse]\n夜路\nnight road")
+	e.libSelect(src.ID)
+	f := e.openUpload()
+	if f.clip.id != "" {
+		t.Fatalf("the upload dialog works on clip %q", f.clip.id)
+	}
+	e.typeText("https://example.com/demo-song.mp3")
+	e.key("tab", "space") // Cover
+	if !f.checked("cover") {
+		t.Fatal("space does not tick Cover")
+	}
+	mustContain(t, e.screen(), "[x] cover it in a new style", "ctrl+s upload and cover it")
+	e.key("ctrl+s")
+	if fl := f.field("tags"); e.m.ov.kind != ovCraft || !strings.Contains(fl.err, "a cover needs style tags") {
+		t.Fatalf("a cover without tags: overlay %v, field %q", e.m.ov.kind, fl.err)
+	}
+	if f.value("url") != "https://example.com/demo-song.mp3" || e.taskCount() != 1 {
+		t.Fatalf("the refusal lost the address or sent something: %q, %d tasks", f.value("url"), e.taskCount())
+	}
+	e.key("tab")
+	e.typeText("jazz, 爵士")
+	e.key("tab", "tab", "space") // past Title, tick Lyrics
+	if !f.checked("lyrics") {
+		t.Fatal("lyrics not ticked")
+	}
+	e.key("ctrl+s")
+	if e.m.ov.kind != ovNone {
+		t.Fatalf("the dialog stayed open: %q", e.m.ov.form.err)
+	}
+	ups := e.uploadTasks()
+	if len(ups) != 1 || e.taskCount() != 3 {
+		t.Fatalf("upload tasks %d, tasks %d", len(ups), e.taskCount())
+	}
+	up, cov := ups[0], e.lastTask()
+	if cov.Kind == string(client.KindUpload) || cov.ParentClipID != up.ID || cov.Derivation != store.DeriveCover {
+		t.Fatalf("cover task %+v", cov)
+	}
+	if want := "cover submitted: task " + cov.ID + ", of the song uploaded as " + up.ID + " (see Tasks)"; e.m.notice != want {
+		t.Fatalf("notice %q, want %q", e.m.notice, want)
+	}
+	if _, ok := e.m.tasks.byID[up.ID]; !ok {
+		t.Fatal("the upload is not in Tasks")
+	}
+	if sel := e.m.tasks.selected(); sel == nil || sel.t.ID != cov.ID {
+		t.Fatal("the cover is not selected in Tasks")
+	}
+	var req studio.Request
+	if err := jsonUnmarshal(cov.Request, &req); err != nil || req.Music == nil || req.Music.Mode != client.ModeCover ||
+		req.Music.CoverClipID != up.ID || req.Music.Tags != "jazz, 爵士" || req.Music.Lyrics != "[Verse]\n夜路\nnight road" {
+		t.Fatalf("cover request %+v %v", req.Music, err)
+	}
+	e.wait(up.ID)
+	if final := e.wait(cov.ID); final.Status != store.TaskSucceeded {
+		t.Fatalf("cover: %s %s", final.Status, final.Error)
+	}
+	e.load()
+	clips, _ := e.st.ClipsOfTask(cov.ID)
+	if len(clips) == 0 {
+		t.Fatal("the cover made no clips")
+	}
+	for _, c := range clips {
+		if c.ParentID != up.ID || c.Derivation != store.DeriveCover || c.Tags != "jazz, 爵士" {
+			t.Fatalf("cover clip %+v", c)
+		}
+		if _, ok := e.m.lib.byID[c.ID]; !ok {
+			t.Fatalf("cover clip %s is not in the library list", c.ID)
+		}
+	}
+	// The library's family of the upload lists the cover.
+	fam, err := e.eng.Family(up.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, c := range fam.Covers {
+		found = found || c.ID == clips[0].ID
+	}
+	if !found {
+		t.Fatalf("the upload's family lacks its cover: %+v", fam)
+	}
+}
+
+// TestCraftUploadOnAStockRelay: a relay without uploads is named in the dialog, which keeps
+// what was typed; nothing is recorded, and from then on U is refused before a dialog opens and
+// the help greys it out.
+func TestCraftUploadOnAStockRelay(t *testing.T) {
+	e, _ := newSimEnv(t, sim.Options{RejectExtended: true})
+	e.size(120, 40)
+	e.load()
+	f := e.openUpload()
+	e.typeText("https://example.com/demo-song.mp3")
+	e.key("ctrl+s")
+	if e.m.ov.kind != ovCraft {
+		t.Fatal("the dialog closed on an unsupported answer")
+	}
+	if !strings.Contains(f.err, "not on this relay") || f.field("url").err != "" {
+		t.Fatalf("dialog error %q, field %q", f.err, f.field("url").err)
+	}
+	mustContain(t, e.screen(), "✗ not on this relay")
+	if f.value("url") != "https://example.com/demo-song.mp3" || f.busy {
+		t.Fatalf("the address is lost: %q", f.value("url"))
+	}
+	if n := e.taskCount(); n != 0 {
+		t.Fatalf("an unsupported upload left %d task(s)", n)
+	}
+	if !e.m.support.Known || e.m.support.Extended {
+		t.Fatalf("support not refreshed: %+v", e.m.support)
+	}
+	e.key("esc", "U")
+	if e.m.ov.kind != ovNone || !strings.Contains(e.m.problem, "upload: not on this relay") {
+		t.Fatalf("upload on a known stock relay: overlay %v problem %q", e.m.ov.kind, e.m.problem)
+	}
+	if h := strings.Join(e.m.helpLines(120), "\n"); !strings.Contains(h, "✗ upload or cover by URL") {
+		t.Fatalf("the help does not grey out upload:\n%s", h)
+	}
+}
+
+// TestCraftUploadFailures: a refused upload keeps the form as typed; a cover refused after
+// its upload worked says so, and the retry covers that upload instead of uploading again; a
+// cover the relay fails shows in Tasks with its reason.
+func TestCraftUploadFailures(t *testing.T) {
+	e, s := newSimEnv(t, sim.Options{})
+	e.size(120, 40)
+	e.load()
+
+	// The upload request itself is refused.
+	s.Inject(sim.Fault{Path: "/suno/uploads/audio-url", Kind: sim.FaultUnauthorized})
+	f := e.openUpload()
+	e.typeText("https://example.com/demo-song.mp3")
+	e.key("tab", "space", "tab")
+	e.typeText("punk")
+	e.key("ctrl+s")
+	if e.m.ov.kind != ovCraft || !strings.HasPrefix(f.err, "failed: ") {
+		t.Fatalf("refused upload: overlay %v, error %q", e.m.ov.kind, f.err)
+	}
+	mustContain(t, e.screen(), "✗ failed: ")
+	if f.value("url") != "https://example.com/demo-song.mp3" || !f.checked("cover") || f.value("tags") != "punk" {
+		t.Fatalf("the form lost its text: %q %v %q", f.value("url"), f.checked("cover"), f.value("tags"))
+	}
+	if n := len(e.uploadTasks()); n != 0 {
+		t.Fatalf("a refused upload left %d upload task(s)", n)
+	}
+
+	// The upload works, its cover is refused: the upload is kept and shown, and the retry
+	// covers it.
+	s.Inject(sim.Fault{Path: "/suno/submit/music", Kind: sim.FaultUnauthorized})
+	e.key("ctrl+s")
+	ups := e.uploadTasks()
+	if e.m.ov.kind != ovCraft || len(ups) != 1 {
+		t.Fatalf("cover refused: overlay %v, %d uploads", e.m.ov.kind, len(ups))
+	}
+	if !strings.Contains(f.err, "uploaded (id "+ups[0].ID+") but the cover was not made") ||
+		!strings.Contains(f.err, "ctrl+s tries the cover again, without a second upload") {
+		t.Fatalf("partial failure: %q", f.err)
+	}
+	if _, ok := e.m.tasks.byID[ups[0].ID]; !ok {
+		t.Fatal("the kept upload is not in Tasks")
+	}
+	e.key("ctrl+s")
+	if e.m.ov.kind != ovNone {
+		t.Fatalf("retry: %q", e.m.ov.form.err)
+	}
+	cov := e.lastTask()
+	if n := len(e.uploadTasks()); n != 1 || cov.ParentClipID != ups[0].ID || cov.Derivation != store.DeriveCover {
+		t.Fatalf("retry: %d uploads, cover %+v", n, cov)
+	}
+	if want := "cover submitted: task " + cov.ID + ", of the song uploaded as " + ups[0].ID + " (see Tasks)"; e.m.notice != want {
+		t.Fatalf("notice %q, want %q", e.m.notice, want)
+	}
+
+	// The relay fails the cover: Tasks says so, with the reason.
+	f = e.openUpload()
+	e.typeText("https://example.com/other-song.mp3")
+	e.key("tab", "space", "tab")
+	e.typeText("jazz sim:fail")
+	e.key("ctrl+s")
+	if e.m.ov.kind != ovNone {
+		t.Fatalf("the dialog stayed open: %q", f.err)
+	}
+	task := e.lastTask()
+	final := e.wait(task.ID)
+	if final.Status != store.TaskFailed || final.Derivation != store.DeriveCover {
+		t.Fatalf("cover task %s %s", final.Status, final.Derivation)
+	}
+	e.key("3")
+	sc := e.screen()
+	mustContain(t, sc, "✗ failed")
+	if !strings.Contains(sc, line(final.Error)[:20]) {
+		t.Fatalf("the reason is not shown (%q):\n%s", final.Error, sc)
+	}
+}

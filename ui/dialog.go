@@ -1,11 +1,12 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
+
+	"sunostudio/internal/i18n"
 )
 
 type overlayKind int
@@ -51,16 +52,16 @@ func (m *Model) openModels() {
 			sel = i
 		}
 	}
-	m.ov = overlay{kind: ovModels, title: "Model", sel: sel}
+	m.ov = overlay{kind: ovModels, title: i18n.T("ui.dialog.models.title"), sel: sel}
 }
 
 func (m *Model) openPrompt() tea.Cmd {
 	in := textinput.New()
 	in.Prompt = "› "
-	in.Placeholder = "a love song about the night city, in Chinese"
+	in.Placeholder = i18n.T("ui.dialog.lyrics_prompt.placeholder")
 	in.CharLimit = 500
 	in.SetStyles(inputStyles(&m.sty, m.sty.Accent))
-	m.ov = overlay{kind: ovPrompt, title: "Write lyrics for me", input: in}
+	m.ov = overlay{kind: ovPrompt, title: i18n.T("ui.dialog.lyrics_prompt.title"), input: in}
 	return m.ov.input.Focus()
 }
 
@@ -152,7 +153,7 @@ func (m *Model) renderOverlay(screen []string) []string {
 	case ovHelp:
 		w := min(m.w-2, 124)
 		h := min(m.h-2, 40)
-		return overlayBox(screen, st, "Keys", m.helpView(w-4, h-2), w, h)
+		return overlayBox(screen, st, i18n.T("ui.dialog.help_title"), m.helpView(w-4, h-2), w, h)
 	case ovConfirm:
 		w := min(m.w-4, 64)
 		var body []string
@@ -161,15 +162,15 @@ func (m *Model) renderOverlay(screen []string) []string {
 		}
 		yk, _ := m.keys.short(ActConfirm)
 		nk, _ := m.keys.short(ActCancel)
-		body = append(body, "", st.Key.Render(yk)+" yes   "+st.Key.Render(nk)+" no")
+		body = append(body, "", i18n.T("ui.dialog.yes_no", st.Key.Render(yk), st.Key.Render(nk)))
 		return overlayBox(screen, st, m.ov.title, body, w, len(body)+2)
 	case ovModels:
 		var body []string
 		for i := 0; i <= len(models); i++ {
-			l := "other: type a model name"
+			l := i18n.T("ui.dialog.models.other")
 			if i < len(models) {
 				lim := limitsOf(models[i].modern, true, "")
-				l = fmt.Sprintf("%-16s %-9s lyrics %d · tags %d", models[i].ID, models[i].Label, lim.Lyrics, lim.Tags)
+				l = i18n.T("ui.dialog.models.row", models[i].ID, models[i].Label, lim.Lyrics, lim.Tags)
 			}
 			if i == m.ov.sel {
 				l = st.Selected.Render(fit("› "+l, 52))
@@ -187,9 +188,9 @@ func (m *Model) renderOverlay(screen []string) []string {
 		w := min(m.w-4, 70)
 		m.ov.input.SetWidth(w - 8)
 		body := []string{
-			st.Muted.Render("A few words about the song; Suno writes the lyrics."),
+			st.Muted.Render(i18n.T("ui.dialog.lyrics_prompt.intro")),
 			m.ov.input.View(),
-			st.Muted.Render("enter asks · esc cancels · the result replaces the editor (" + undoKey(m.keys) + " undoes)"),
+			st.Muted.Render(i18n.T("ui.dialog.lyrics_prompt.keys", undoKey(m.keys))),
 		}
 		return overlayBox(screen, st, m.ov.title, body, w, len(body)+2)
 	}

@@ -12,6 +12,54 @@ import (
 	"time"
 )
 
+// e2eText is what the screen says at each step, in one language.
+type e2eText struct {
+	locale                                    string // LANG for the binary
+	start                                     []string
+	submitted, succeeded, inLibrary, twoClips string
+	playing                                   string
+	markRE                                    *regexp.Regexp // the status line after M; group 1 is the time
+	extendDialog                              []string
+	extendSubmitted, fourClips                string
+	help                                      []string
+	chatPane                                  []string
+	chatAnswer, chatDone                      []string
+	cardsHelp                                 string
+}
+
+var e2eEnglish = e2eText{
+	locale:    "C.UTF-8",
+	start:     []string{"DEMO", "1 Create", "4 Library", "› Description"},
+	submitted: "submitted: task", succeeded: "succeeded", inLibrary: "✓ in library", twoClips: "2 clips",
+	playing:      "playing · vol",
+	markRE:       regexp.MustCompile(`extend point (0:\d\d(?:\.\d)?) marked`),
+	extendDialog: []string{"Extend", "From"}, extendSubmitted: "extend submitted: task", fourClips: "4 clips",
+	help:       []string{"Keys", "play_pause", "write_lyrics"},
+	chatPane:   []string{"5 Chat", "› ask for a song"},
+	chatAnswer: []string{"› a song about the rain 雨", "请求成功"},
+	chatDone:   []string{"2 songs in the library", "done · 2 songs"},
+	cardsHelp:  "i to the prompt · enter play",
+}
+
+// e2eChinese is the same run under LANG=zh_CN.UTF-8, with no --lang and no config: the
+// locale alone picks Chinese.
+var e2eChinese = e2eText{
+	locale:    "zh_CN.UTF-8",
+	start:     []string{"演示", "1 创作", "4 曲库", "› 描述"},
+	submitted: "已提交：任务", succeeded: "已完成", inLibrary: "✓ 已入库", twoClips: "2 首歌曲",
+	playing:      "播放中 · 音量",
+	markRE:       regexp.MustCompile(`已标记续写点 (0:\d\d(?:\.\d)?) `),
+	extendDialog: []string{"续写", "起点"}, extendSubmitted: "续写已提交：任务", fourClips: "4 首歌曲",
+	help:       []string{"按键", "play_pause", "write_lyrics"},
+	chatPane:   []string{"5 对话", "› 想要什么歌"},
+	chatAnswer: []string{"› a song about the rain 雨", "请求成功"},
+	chatDone:   []string{"曲库中的 2 首歌曲", "完成 · 2 首歌曲已在曲库中"},
+	cardsHelp:  "i 转到输入框 · enter 播放",
+}
+
+// TestTmuxEndToEndChinese runs the whole end-to-end test again with LANG=zh_CN.UTF-8.
+func TestTmuxEndToEndChinese(t *testing.T) { tmuxEndToEnd(t, e2eChinese) }
+
 // TestTmuxEndToEnd runs the real sunostudio binary in a tmux session (a real terminal) on
 // the built-in simulator with the null audio output: start, type a description, submit,
 // watch the task finish, find the clips in the library, play one, extend it from a point
@@ -21,7 +69,9 @@ import (
 //
 // It needs tmux (Debian: apt-get install tmux); without it the test is skipped.
 // SUNOSTUDIO_E2E_BIN runs a prebuilt binary instead of building one.
-func TestTmuxEndToEnd(t *testing.T) {
+func TestTmuxEndToEnd(t *testing.T) { tmuxEndToEnd(t, e2eEnglish) }
+
+func tmuxEndToEnd(t *testing.T, tx e2eText) {
 	tmux, err := exec.LookPath("tmux")
 	if err != nil {
 		t.Skip("tmux is not installed (apt-get install tmux)")
@@ -47,8 +97,8 @@ func TestTmuxEndToEnd(t *testing.T) {
 
 	exitFile := filepath.Join(data, "exit-code")
 	// The shell records the exit code, so a crash is told apart from a clean quit.
-	script := fmt.Sprintf("cd %q && SUNOSTUDIO_POLL_INTERVAL=200ms LANG=C.UTF-8 %q --data-dir %q --audio null; echo $? > %q",
-		data, bin, data, exitFile)
+	script := fmt.Sprintf("cd %q && SUNOSTUDIO_POLL_INTERVAL=200ms LC_ALL= LC_MESSAGES= LANG=%s %q --data-dir %q --audio null; echo $? > %q",
+		data, tx.locale, bin, data, exitFile)
 	env := []string{"new-session", "-d", "-s", session, "-x", "120", "-y", "40", "sh", "-c", script}
 	if out, err := tm(env...); err != nil {
 		t.Fatalf("tmux new-session: %v\n%s", err, out)
@@ -86,19 +136,19 @@ func TestTmuxEndToEnd(t *testing.T) {
 	}
 
 	// 1. Start: demo mode, focus in the description field.
-	waitFor("start", 20*time.Second, has("DEMO", "1 Create", "4 Library", "› Description"))
+	waitFor("start", 20*time.Second, has(tx.start...))
 
 	// 2. Type a description (Chinese too) and submit with ctrl+s.
 	keys("-l", "a summer song about the sea 夏天")
 	waitFor("type", 5*time.Second, has("sea 夏天"))
 	keys("C-s")
-	waitFor("submit", 15*time.Second, has("submitted: task"))
+	waitFor("submit", 15*time.Second, has(tx.submitted))
 
 	// 3. The task finishes and its clips are downloaded into the library.
 	s := waitFor("task finishes", 90*time.Second, func(s string) bool {
-		return strings.Contains(s, "succeeded") && strings.Count(s, "✓ in library") == 2
+		return strings.Contains(s, tx.succeeded) && strings.Count(s, tx.inLibrary) == 2
 	})
-	if !strings.Contains(s, "2 clips") {
+	if !strings.Contains(s, tx.twoClips) {
 		t.Fatalf("library does not list the two clips:\n%s", s)
 	}
 
@@ -107,11 +157,11 @@ func TestTmuxEndToEnd(t *testing.T) {
 	// alt+4, as in any terminal.
 	keys("Tab", "Tab", "Tab")
 	waitFor("library", 5*time.Second, func(s string) bool {
-		return !strings.Contains(s, "› Description") && strings.Contains(s, "│ ›   ")
+		return !strings.Contains(s, tx.start[3]) && strings.Contains(s, "│ ›   ")
 	})
 	keys("Enter")
 	waitFor("play", 15*time.Second, func(s string) bool {
-		return strings.Contains(s, "playing · vol") && strings.Contains(s, "▶ ")
+		return strings.Contains(s, tx.playing) && strings.Contains(s, "▶ ")
 	})
 
 	// 4b. Extend the song from a point marked while it plays: once two seconds have played,
@@ -121,22 +171,22 @@ func TestTmuxEndToEnd(t *testing.T) {
 		return playerTime.MatchString(playerLine(s))
 	})
 	keys("M")
-	s = waitFor("mark", 5*time.Second, has("extend point 0:0", "marked"))
-	mark := markTime.FindStringSubmatch(s)
+	s = waitFor("mark", 5*time.Second, func(s string) bool { return tx.markRE.MatchString(s) })
+	mark := tx.markRE.FindStringSubmatch(s)
 	if mark == nil {
 		t.Fatalf("no marked time in the status line:\n%s", s)
 	}
 	keys("E")
-	waitFor("extend dialog", 5*time.Second, has("Extend", "From", mark[1]))
+	waitFor("extend dialog", 5*time.Second, has(append(tx.extendDialog, mark[1])...))
 	keys("C-s")
-	waitFor("extend submitted", 15*time.Second, has("extend submitted: task"))
+	waitFor("extend submitted", 15*time.Second, has(tx.extendSubmitted))
 	waitFor("extension made", 90*time.Second, func(s string) bool {
-		return strings.Contains(s, "4 clips") && strings.Count(s, "✓ in library") == 4
+		return strings.Contains(s, tx.fourClips) && strings.Count(s, tx.inLibrary) == 4
 	})
 
 	// 5. Help overlay with the bindings, closed by esc.
 	keys("?")
-	waitFor("help", 5*time.Second, has("Keys", "play_pause", "write_lyrics"))
+	waitFor("help", 5*time.Second, has(tx.help...))
 	keys("Escape")
 	waitFor("help closed", 5*time.Second, func(s string) bool { return !strings.Contains(s, "write_lyrics") })
 
@@ -145,24 +195,24 @@ func TestTmuxEndToEnd(t *testing.T) {
 	// the song is made, then the whole answer one character per event), two cards appear under
 	// it, and the songs are downloaded into the library.
 	keys("5")
-	waitFor("chat pane", 5*time.Second, has("5 Chat", "› ask for a song"))
+	waitFor("chat pane", 5*time.Second, has(tx.chatPane...))
 	keys("-l", "a song about the rain 雨")
 	waitFor("chat prompt", 5*time.Second, has("the rain 雨"))
 	keys("Enter")
-	waitFor("chat: first words", 30*time.Second, has("› a song about the rain 雨", "请求成功"))
-	waitFor("chat: the answer and its cards", 90*time.Second, has("2 songs in the library", "done · 2 songs"))
+	waitFor("chat: first words", 30*time.Second, has(tx.chatAnswer...))
+	waitFor("chat: the answer and its cards", 90*time.Second, has(tx.chatDone...))
 	waitFor("chat: songs downloaded", 90*time.Second, func(s string) bool {
 		n := 0
 		for _, l := range strings.Split(s, "\n") {
 			if left, _, ok := strings.Cut(l, "││"); ok { // the chat column, left of the Library
-				n += strings.Count(left, "✓ in library")
+				n += strings.Count(left, tx.inLibrary)
 			}
 		}
 		return n == 2
 	})
 	// esc takes the keyboard out of the prompt (the help line then lists the card keys).
 	keys("Escape")
-	waitFor("chat: cards", 5*time.Second, has("i to the prompt · enter play"))
+	waitFor("chat: cards", 5*time.Second, has(tx.cardsHelp))
 
 	// 7. Quit (nothing pending any more, so no question) and check the exit code.
 	keys("q")
@@ -189,7 +239,6 @@ func TestTmuxEndToEnd(t *testing.T) {
 var (
 	// playerTime matches the player bar's position once at least two seconds have played.
 	playerTime = regexp.MustCompile(`  (0:0[2-9]|0:[1-5]\d|[1-9]:\d\d) `)
-	markTime   = regexp.MustCompile(`extend point (0:\d\d(?:\.\d)?) marked`)
 )
 
 // playerLine is the player bar's first line (title, position, progress).

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/player"
 	"sunostudio/store"
 	"sunostudio/studio"
@@ -63,68 +65,74 @@ func goldenEnv(t *testing.T) *env {
 	return e
 }
 
+// goldenSetups put the studio in each state the goldens show.
+var goldenSetups = map[string]func(e *env){
+	"create": func(e *env) {
+		e.typeText("一首关于夏天的歌 a summer song 🌊")
+	},
+	"create_custom": func(e *env) {
+		e.key("ctrl+t") // the title and tags come back from the saved draft
+		e.typeText(" 🌊")
+		e.key("down")
+		e.typeText(", 国风")
+	},
+	"lyrics": func(e *env) {
+		e.key("tab")
+	},
+	"tasks": func(e *env) {
+		e.key("tab", "tab")
+	},
+	"library": func(e *env) {
+		e.key("esc", "4", "j")
+	},
+	"library_filter": func(e *env) {
+		e.key("esc", "4", "/")
+		e.typeText("夏")
+	},
+	"details": func(e *env) {
+		e.key("esc", "4", "G", "i")
+	},
+	// A song craft dialog: extend the oldest clip.
+	"extend_dialog": func(e *env) {
+		e.key("esc", "4", "G", "E")
+	},
+	"help": func(e *env) {
+		e.key("esc", "?")
+	},
+	"noaudio": func(e *env) {
+		st := player.Status{State: player.NoOutput, Volume: 100, Index: -1,
+			OutputErr: &player.OutputError{Output: "device", Reason: `ALSA error at snd_pcm_open: "default": No such file or directory`,
+				Hint: i18n.T("player.err.hint_linux")}} // what the player says on Linux, in the language in use
+		e.send(playerMsg{ev: player.Event{Kind: player.EventState, State: player.NoOutput}, st: &st})
+	},
+	// Chat mid-stream: a Chinese answer arriving, two songs named (one streaming, one
+	// queued), the prompt box ready for the next question.
+	"chat": chatMidStream,
+	// The waveform in the progress bar, with a section marked by [ and ] and the extend
+	// point by M while the song played, and the A/B take label.
+	"waveform": func(e *env) {
+		mustPut(e.t, e.st.PutPeaks("clip-a1", seedPeaks()))
+		st := player.Status{State: player.Playing, Volume: 80, Index: 0, Gen: 1,
+			Track:    player.Source{ID: "clip-a1", Title: "夏日海风 🌊 Summer Breeze"},
+			Position: 40 * time.Second, Duration: 183 * time.Second, Buffered: 150 * time.Second}
+		e.exec(e.send(playerMsg{ev: player.Event{Gen: 1, Kind: player.EventTrackChanged, State: player.Playing}, st: &st}))
+		e.key("esc", "[")
+		e.at(62 * time.Second)
+		e.key("]")
+		e.at(83 * time.Second)
+		e.key("M")
+		e.at(95 * time.Second)
+	},
+	"playing": func(e *env) {
+		st := player.Status{State: player.Playing, Volume: 80, QueueLen: 3, Repeat: player.RepeatAll, Index: 0,
+			Track:    player.Source{ID: "clip-a1", Title: "夏日海风 🌊 Summer Breeze"},
+			Position: 83 * time.Second, Duration: 183 * time.Second, Buffered: 150 * time.Second}
+		e.send(playerMsg{ev: player.Event{Gen: 1, Kind: player.EventTrackChanged, State: player.Playing}, st: &st})
+	},
+}
+
 func TestGoldenPanes(t *testing.T) {
-	setups := map[string]func(e *env){
-		"create": func(e *env) {
-			e.typeText("一首关于夏天的歌 a summer song 🌊")
-		},
-		"create_custom": func(e *env) {
-			e.key("ctrl+t") // the title and tags come back from the saved draft
-			e.typeText(" 🌊")
-			e.key("down")
-			e.typeText(", 国风")
-		},
-		"lyrics": func(e *env) {
-			e.key("tab")
-		},
-		"tasks": func(e *env) {
-			e.key("tab", "tab")
-		},
-		"library": func(e *env) {
-			e.key("esc", "4", "j")
-		},
-		"library_filter": func(e *env) {
-			e.key("esc", "4", "/")
-			e.typeText("夏")
-		},
-		"details": func(e *env) {
-			e.key("esc", "4", "G", "i")
-		},
-		"help": func(e *env) {
-			e.key("esc", "?")
-		},
-		"noaudio": func(e *env) {
-			st := player.Status{State: player.NoOutput, Volume: 100, Index: -1,
-				OutputErr: &player.OutputError{Output: "device", Reason: `ALSA error at snd_pcm_open: "default": No such file or directory`,
-					Hint: "install pipewire-alsa or pulseaudio-alsa / check ~/.asoundrc; --audio null plays silently"}}
-			e.send(playerMsg{ev: player.Event{Kind: player.EventState, State: player.NoOutput}, st: &st})
-		},
-		// Chat mid-stream: a Chinese answer arriving, two songs named (one streaming, one
-		// queued), the prompt box ready for the next question.
-		"chat": chatMidStream,
-		// The waveform in the progress bar, with a section marked by [ and ] and the extend
-		// point by M while the song played, and the A/B take label.
-		"waveform": func(e *env) {
-			mustPut(e.t, e.st.PutPeaks("clip-a1", seedPeaks()))
-			st := player.Status{State: player.Playing, Volume: 80, Index: 0, Gen: 1,
-				Track:    player.Source{ID: "clip-a1", Title: "夏日海风 🌊 Summer Breeze"},
-				Position: 40 * time.Second, Duration: 183 * time.Second, Buffered: 150 * time.Second}
-			e.exec(e.send(playerMsg{ev: player.Event{Gen: 1, Kind: player.EventTrackChanged, State: player.Playing}, st: &st}))
-			e.key("esc", "[")
-			e.at(62 * time.Second)
-			e.key("]")
-			e.at(83 * time.Second)
-			e.key("M")
-			e.at(95 * time.Second)
-		},
-		"playing": func(e *env) {
-			st := player.Status{State: player.Playing, Volume: 80, QueueLen: 3, Repeat: player.RepeatAll, Index: 0,
-				Track:    player.Source{ID: "clip-a1", Title: "夏日海风 🌊 Summer Breeze"},
-				Position: 83 * time.Second, Duration: 183 * time.Second, Buffered: 150 * time.Second}
-			e.send(playerMsg{ev: player.Event{Gen: 1, Kind: player.EventTrackChanged, State: player.Playing}, st: &st})
-		},
-	}
-	for name, setup := range setups {
+	for name, setup := range goldenSetups {
 		for _, sz := range goldenSizes {
 			t.Run(fmt.Sprintf("%s_%dx%d", name, sz.w, sz.h), func(t *testing.T) {
 				e := goldenEnv(t)
@@ -136,6 +144,116 @@ func TestGoldenPanes(t *testing.T) {
 			})
 		}
 	}
+}
+
+// zhSizes are the sizes every pane is checked at in Chinese, whose characters take two
+// cells: the smallest full layout people use and a roomy one.
+var zhSizes = []struct{ w, h int }{{80, 24}, {120, 40}}
+
+// TestGoldenPanesChinese renders every golden state in zh-CN (testdata/zh-CN/) and checks
+// that no English word of the studio's own is left on screen (see untranslated).
+func TestGoldenPanesChinese(t *testing.T) {
+	useLang(t, i18n.Chinese)
+	for name, setup := range goldenSetups {
+		for _, sz := range zhSizes {
+			t.Run(fmt.Sprintf("%s_%dx%d", name, sz.w, sz.h), func(t *testing.T) {
+				e := goldenEnv(t)
+				e.size(sz.w, sz.h)
+				setup(e)
+				got := e.screen()
+				checkFrame(t, got, sz.w, sz.h)
+				golden(t, fmt.Sprintf("zh-CN/%s_%dx%d", name, sz.w, sz.h), got)
+				for _, w := range untranslated(t, e, got) {
+					t.Errorf("English word %q on the Chinese screen:\n%s", w, got)
+				}
+			})
+		}
+	}
+}
+
+// useLang switches the catalog's language for one test (the ui tests are not parallel).
+func useLang(t *testing.T, l i18n.Lang) {
+	t.Helper()
+	prev := i18n.Current()
+	i18n.Use(l)
+	t.Cleanup(func() { i18n.Use(prev) })
+}
+
+// notText are the Latin words a Chinese screen may show because they are not language: key
+// names, units, formats, brands and protocol words.
+var notText = map[string]bool{
+	"ctrl": true, "shift": true, "alt": true, "enter": true, "esc": true, "tab": true, "space": true,
+	"backspace": true, "delete": true, "home": true, "end": true, "pgup": true, "pgdown": true,
+	"up": true, "down": true, "left": true, "right": true,
+	"DEMO": true, "sunostudio": true, "Suno": true, "API": true, "URL": true, "JSON": true, "M3U": true,
+	"mp3": true, "wav": true, "WAV": true, "mp4": true, "MP4": true, "HTTP": true, "OK": true,
+	"chirp": true, "auk": true, "crow": true, "bluejay": true, "turbo": true, "demo": true,
+	"Intro": true, "Verse": true, "Chorus": true, "Bridge": true, "Outro": true, "Pre": true, // Suno's section tags
+	// The no-audio state: the OS's own error, quoted as it came, and the names in the advice.
+	"ALSA": true, "error": true, "snd": true, "pcm": true, "open": true, "default": true, "No": true, "such": true,
+	"file": true, "directory": true, "pipewire": true, "pulseaudio": true, "alsa": true, "asoundrc": true,
+	"audio": true, "null": true,
+	"KB": true, "MB": true, "pulse": true, // "pulseaudio" cut short
+	"keys": true, // the [keys] table of config.toml
+}
+
+// latinWord finds Latin words; config names (play_pause) and file names (config.toml) come out
+// whole and are not words of any language.
+// typedInGoldens is the Latin text goldenSetups type.
+const typedInGoldens = "a summer song"
+
+var (
+	latinWord = regexp.MustCompile(`[A-Za-z][A-Za-z0-9_.]*[A-Za-z0-9]`)
+	alphaRun  = regexp.MustCompile(`[A-Za-z]+`)
+)
+
+func isName(w string) bool { return len(w) < 3 || strings.ContainsAny(w, "_.0123456789") }
+
+// untranslated returns the Latin words on a Chinese screen that are neither data (any word of
+// the library's records or what the test typed, or the start of one cut short by the layout),
+// nor action names, nor notText: the words the catalog missed.
+func untranslated(t *testing.T, e *env, screen string) []string {
+	t.Helper()
+	var buf strings.Builder
+	if err := e.st.Export(&buf); err != nil {
+		t.Fatal(err)
+	}
+	// The requests of tasks are data too (a prompt shows as the task's summary), and so is
+	// what the setups type.
+	buf.WriteString(typedInGoldens)
+	tasks, err := e.st.Tasks(0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tk := range tasks {
+		buf.Write(tk.Request)
+	}
+	data := map[string]bool{}
+	for _, w := range alphaRun.FindAllString(buf.String(), -1) {
+		data[w] = true
+	}
+	for a := range defaults { // the help overlay names every action as config.toml binds it
+		data[string(a)] = true
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, w := range latinWord.FindAllString(screen, -1) {
+		if isName(w) || notText[w] || data[w] || seen[w] || cutShort(w, data) {
+			continue
+		}
+		seen[w] = true
+		out = append(out, w)
+	}
+	return out
+}
+
+func cutShort(w string, data map[string]bool) bool {
+	for d := range data {
+		if strings.HasPrefix(d, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // TestStyledOutputHasColour: the goldens compare text only, so one test looks at the styles:

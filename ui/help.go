@@ -1,32 +1,33 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
+
+	"sunostudio/internal/i18n"
 )
 
 // helpGroups is the help overlay: every binding, grouped by where it works.
 var helpGroups = []struct {
-	title string
+	title string // a catalog key
 	acts  []Action
 }{
-	{"Everywhere", []Action{ActSubmit, ActNextPane, ActPrevPane, ActBack, ActHelp, ActQuit,
+	{"ui.help.group.everywhere", []Action{ActSubmit, ActNextPane, ActPrevPane, ActBack, ActHelp, ActQuit,
 		ActFocusCreate, ActFocusLyrics, ActFocusTasks, ActFocusLib, ActFocusChat}},
-	{"Player (outside text fields)", []Action{ActPlayPause, ActNextTrack, ActPrevTrack, ActSeekFwd,
+	{"ui.help.group.player", []Action{ActPlayPause, ActNextTrack, ActPrevTrack, ActSeekFwd,
 		ActSeekBack, ActVolUp, ActVolDown, ActMute, ActRepeat, ActShuffle, ActSwitchTake, ActKeepTake,
 		ActKaraoke, ActMarkExtend, ActMarkStart, ActMarkEnd}},
-	{"Lists", []Action{ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown}},
-	{"Create", []Action{ActFieldPrev, ActFieldNext, ActToggle, ActEdit, ActSwitchMode, ActPickModel}},
-	{"Lyrics", []Action{ActIntro, ActVerse, ActPreChorus, ActChorus, ActBridge, ActOutro,
+	{"ui.help.group.lists", []Action{ActUp, ActDown, ActTop, ActBottom, ActPageUp, ActPageDown}},
+	{"ui.help.group.create", []Action{ActFieldPrev, ActFieldNext, ActToggle, ActEdit, ActSwitchMode, ActPickModel}},
+	{"ui.help.group.lyrics", []Action{ActIntro, ActVerse, ActPreChorus, ActChorus, ActBridge, ActOutro,
 		ActWriteLyrics, ActUndoLyrics, ActEdit}},
-	{"Tasks", []Action{ActRetry, ActRecheck, ActShowClips}},
-	{"Library", []Action{ActFilter, ActPlay, ActQueue, ActFavorite, ActDetails, ActDelete, ActExport,
+	{"ui.help.group.tasks", []Action{ActRetry, ActRecheck, ActShowClips}},
+	{"ui.help.group.library", []Action{ActFilter, ActPlay, ActQueue, ActFavorite, ActDetails, ActDelete, ActExport,
 		ActSort, ActReverse, ActGoToRel}},
-	{"Chat", []Action{ActChatSend, ActHistPrev, ActHistNext, ActChatStop, ActChatPrompt, ActChatRerun,
+	{"ui.help.group.chat", []Action{ActChatSend, ActHistPrev, ActHistNext, ActChatStop, ActChatPrompt, ActChatRerun,
 		ActPlay, ActQueue}},
-	{"Song craft (Library)", []Action{ActExtend, ActFullSong, ActCover, ActReplace, ActPersona,
+	{"ui.help.group.craft", []Action{ActExtend, ActFullSong, ActCover, ActUpload, ActReplace, ActPersona,
 		ActPersonaSong, ActStems, ActWAV, ActMP4}},
-	{"Dialogs", []Action{ActConfirm, ActCancel, ActUsePosition}},
+	{"ui.help.group.dialogs", []Action{ActConfirm, ActCancel, ActUsePosition}},
 }
 
 // helpLines renders the groups in columns that fit w cells, returning the lines.
@@ -36,7 +37,7 @@ func (m *Model) helpLines(w int) []string {
 	var blocks [][]string
 	colW := 0
 	for _, g := range helpGroups {
-		b := []string{m.sty.Accent.Render(g.title)}
+		b := []string{m.sty.Accent.Render(i18n.T(g.title))}
 		for _, a := range g.acts {
 			k, d := m.keys.short(a)
 			if m.actionBlocked(a) {
@@ -98,13 +99,15 @@ func (m *Model) helpView(w, h int) []string {
 	m.ov.scroll = max(0, min(m.ov.scroll, len(lines)-(h-1)))
 	end := min(len(lines), m.ov.scroll+h-1)
 	body := append([]string{}, lines[m.ov.scroll:end]...)
-	note := "esc closes"
-	if len(lines) > h-1 {
-		note += fmt.Sprintf(" · j/k scroll (%d-%d of %d)", m.ov.scroll+1, end, len(lines))
-	}
-	note += ` · rebind in config.toml: [keys] play_pause = "space,p"`
+	var notes []string
 	if m.support.Known && !m.support.Extended {
-		note = "note: ✗ not on this relay · " + note
+		notes = append(notes, i18n.T("ui.help.not_on_relay"))
 	}
+	notes = append(notes, i18n.T("ui.help.close"))
+	if len(lines) > h-1 {
+		notes = append(notes, i18n.T("ui.help.scroll", m.ov.scroll+1, end, len(lines)))
+	}
+	notes = append(notes, i18n.T("ui.help.rebind"))
+	note := strings.Join(notes, " · ")
 	return append(padLines(body, w, h-1), m.sty.Muted.Render(trunc(note, w)))
 }

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/lyricsync"
 	"sunostudio/store"
 	"sunostudio/studio"
@@ -48,13 +49,17 @@ type timingMsg struct {
 	err   error
 }
 
+// errNoTiming: the relay is known to lack synced lyrics (the log's words; the view says it
+// through the catalog).
+var errNoTiming = errors.New("this relay does not offer synced lyrics") // i18n:ignore: log text, shown as player.karaoke.not_offered
+
 // timingCmd reads a clip's synced lyrics. askRelay false keeps to the library's copy: a
 // track starting on a relay known to lack the endpoint asks nothing (the karaoke key still
 // asks, and says why it failed).
 func timingCmd(e *studio.Engine, id string, askRelay bool) tea.Cmd {
 	return func() tea.Msg {
 		if !askRelay && !e.HasTiming(id) {
-			return timingMsg{id: id, err: errors.New("this relay does not offer synced lyrics")}
+			return timingMsg{id: id, err: errNoTiming}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
@@ -77,8 +82,11 @@ func (m *Model) handleTiming(msg timingMsg) tea.Cmd {
 	m.sync.loading = false
 	if msg.err != nil {
 		m.sync.err = msg.err.Error()
-		if errors.Is(msg.err, store.ErrNotFound) {
-			m.sync.err = "this track is not a clip of the library"
+		switch {
+		case errors.Is(msg.err, errNoTiming):
+			m.sync.err = i18n.T("player.karaoke.not_offered")
+		case errors.Is(msg.err, store.ErrNotFound):
+			m.sync.err = i18n.T("player.karaoke.not_in_library")
 		}
 		m.log.Debug("timing", "clip", msg.id, "err", msg.err)
 		if errors.Is(msg.err, client.ErrUnsupported) {
@@ -93,7 +101,7 @@ func (m *Model) handleTiming(msg timingMsg) tea.Cmd {
 	}
 	ly := studio.SyncedLyrics(msg.words)
 	if len(ly.Lines) == 0 {
-		m.sync.err = "the relay aligned no words to this song (an instrumental?)"
+		m.sync.err = i18n.T("player.karaoke.no_words")
 		return nil
 	}
 	m.sync.ly = ly
@@ -251,7 +259,7 @@ func karaokeRows(st *themes.Styles, ly *lyricsync.Lyrics, p lyricsync.Position, 
 		}
 	}
 	if p.Ended {
-		rows = append(rows, "", center(st.Muted.Render("♪ the end"), w))
+		rows = append(rows, "", center(st.Muted.Render(i18n.T("player.karaoke.the_end")), w))
 	}
 	return rows, cur
 }
@@ -260,24 +268,24 @@ func karaokeRows(st *themes.Styles, ly *lyricsync.Lyrics, p lyricsync.Position, 
 func (m *Model) karaokeView(w, h int) []string {
 	st := &m.sty
 	s := m.plr.st
-	title := "Lyrics"
+	title := i18n.T("player.karaoke.title")
 	if t := line(s.Track.Title); t != "" {
-		title += " · " + t
+		title = i18n.T("player.karaoke.title_song", t)
 	}
 	bw, bh := w-4, h-3
 	var body []string
 	ly := m.lyricsHere()
 	switch {
 	case s.Track.ID == "":
-		body = []string{"", center(st.Muted.Render("Nothing playing: play a song to sing along."), bw)}
+		body = []string{"", center(st.Muted.Render(i18n.T("player.karaoke.nothing_playing")), bw)}
 	case ly == nil && m.sync.id == s.Track.ID && m.sync.loading:
-		body = []string{"", center(st.Muted.Render("Reading the synced lyrics…"), bw)}
+		body = []string{"", center(st.Muted.Render(i18n.T("player.karaoke.loading")), bw)}
 	case ly == nil:
 		why := m.sync.err
 		if why == "" {
-			why = "no synced lyrics yet"
+			why = i18n.T("player.karaoke.none_yet")
 		}
-		body = []string{"", center(st.Muted.Render(trunc("No synced lyrics: "+line(why), bw)), bw)}
+		body = []string{"", center(st.Muted.Render(trunc(i18n.T("player.karaoke.none", line(why)), bw)), bw)}
 	default:
 		p := ly.At(s.Position.Seconds())
 		rows, cur := karaokeRows(st, ly, p, bw)

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"sunostudio/client/sim"
+	"sunostudio/internal/i18n"
 	"sunostudio/player"
 	"sunostudio/store"
 	"sunostudio/studio"
@@ -60,6 +61,26 @@ func TestGoldenKaraoke(t *testing.T) {
 			got := e.screen()
 			checkFrame(t, got, sz.w, sz.h)
 			golden(t, fmt.Sprintf("karaoke_%dx%d", sz.w, sz.h), got)
+		})
+	}
+}
+
+// TestGoldenKaraokeChinese: the same moment with the studio in zh-CN.
+func TestGoldenKaraokeChinese(t *testing.T) {
+	useLang(t, i18n.Chinese)
+	for _, sz := range zhSizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			e := newEnv(t, seedMoon)
+			e.load()
+			e.size(sz.w, sz.h)
+			playMoon(e, 28900*time.Millisecond)
+			e.key("esc", "L")
+			got := e.screen()
+			checkFrame(t, got, sz.w, sz.h)
+			golden(t, fmt.Sprintf("zh-CN/karaoke_%dx%d", sz.w, sz.h), got)
+			for _, w := range untranslated(t, e, got) {
+				t.Errorf("English word %q on the Chinese screen:\n%s", w, got)
+			}
 		})
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -9,6 +10,8 @@ import (
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+
+	"sunostudio/internal/i18n"
 )
 
 // Action is a stable name for something a key does. These names are what config.toml's
@@ -100,6 +103,8 @@ const (
 	ActStems       Action = "stems"
 	ActWAV         Action = "wav"
 	ActMP4         Action = "mp4"
+	// ActUpload needs no clip: it brings a song in from a public URL (and can cover it).
+	ActUpload Action = "upload"
 
 	ActMarkExtend  Action = "mark_extend"
 	ActMarkStart   Action = "mark_start"
@@ -124,99 +129,100 @@ const (
 
 type binding struct {
 	keys []string
-	desc string
+	desc string // a catalog key: the description is said in the language in use when shown
 }
 
 // defaults are the built-in bindings. Keys are Bubble Tea key strings ("ctrl+s", "space",
 // "shift+tab", "G").
 var defaults = map[Action]binding{
-	ActQuit:        {[]string{"ctrl+c", "q"}, "quit"},
-	ActSubmit:      {[]string{"ctrl+s"}, "create the song"},
-	ActNextPane:    {[]string{"tab"}, "next pane"},
-	ActPrevPane:    {[]string{"shift+tab"}, "previous pane"},
-	ActHelp:        {[]string{"?", "f1"}, "help"},
-	ActBack:        {[]string{"esc"}, "leave field / close"},
-	ActPlayPause:   {[]string{"space"}, "play / pause"},
-	ActNextTrack:   {[]string{">"}, "next track"},
-	ActPrevTrack:   {[]string{"<"}, "previous track"},
-	ActSeekFwd:     {[]string{"."}, "forward 10 s"},
-	ActSeekBack:    {[]string{","}, "back 10 s"},
-	ActVolUp:       {[]string{"+", "="}, "volume up"},
-	ActVolDown:     {[]string{"-"}, "volume down"},
-	ActMute:        {[]string{"m"}, "mute"},
-	ActRepeat:      {[]string{"R"}, "repeat off/all/one"},
-	ActShuffle:     {[]string{"S"}, "shuffle"},
-	ActFocusCreate: {[]string{"1"}, "go to Create"},
-	ActFocusLyrics: {[]string{"2"}, "go to Lyrics"},
-	ActFocusTasks:  {[]string{"3"}, "go to Tasks"},
-	ActFocusLib:    {[]string{"4"}, "go to Library"},
-	ActFocusChat:   {[]string{"5"}, "go to Chat"},
+	ActQuit:        {[]string{"ctrl+c", "q"}, "ui.keys.quit"},
+	ActSubmit:      {[]string{"ctrl+s"}, "ui.keys.submit"},
+	ActNextPane:    {[]string{"tab"}, "ui.keys.next_pane"},
+	ActPrevPane:    {[]string{"shift+tab"}, "ui.keys.prev_pane"},
+	ActHelp:        {[]string{"?", "f1"}, "ui.keys.help"},
+	ActBack:        {[]string{"esc"}, "ui.keys.back"},
+	ActPlayPause:   {[]string{"space"}, "ui.keys.play_pause"},
+	ActNextTrack:   {[]string{">"}, "ui.keys.next_track"},
+	ActPrevTrack:   {[]string{"<"}, "ui.keys.prev_track"},
+	ActSeekFwd:     {[]string{"."}, "ui.keys.seek_forward"},
+	ActSeekBack:    {[]string{","}, "ui.keys.seek_back"},
+	ActVolUp:       {[]string{"+", "="}, "ui.keys.volume_up"},
+	ActVolDown:     {[]string{"-"}, "ui.keys.volume_down"},
+	ActMute:        {[]string{"m"}, "ui.keys.mute"},
+	ActRepeat:      {[]string{"R"}, "ui.keys.repeat"},
+	ActShuffle:     {[]string{"S"}, "ui.keys.shuffle"},
+	ActFocusCreate: {[]string{"1"}, "ui.keys.focus_create"},
+	ActFocusLyrics: {[]string{"2"}, "ui.keys.focus_lyrics"},
+	ActFocusTasks:  {[]string{"3"}, "ui.keys.focus_tasks"},
+	ActFocusLib:    {[]string{"4"}, "ui.keys.focus_library"},
+	ActFocusChat:   {[]string{"5"}, "ui.keys.focus_chat"},
 
-	ActUp:       {[]string{"k", "up"}, "up"},
-	ActDown:     {[]string{"j", "down"}, "down"},
-	ActTop:      {[]string{"g", "home"}, "first"},
-	ActBottom:   {[]string{"G", "end"}, "last"},
-	ActPageUp:   {[]string{"pgup", "ctrl+u"}, "page up"},
-	ActPageDown: {[]string{"pgdown", "ctrl+d"}, "page down"},
+	ActUp:       {[]string{"k", "up"}, "ui.keys.up"},
+	ActDown:     {[]string{"j", "down"}, "ui.keys.down"},
+	ActTop:      {[]string{"g", "home"}, "ui.keys.top"},
+	ActBottom:   {[]string{"G", "end"}, "ui.keys.bottom"},
+	ActPageUp:   {[]string{"pgup", "ctrl+u"}, "ui.keys.page_up"},
+	ActPageDown: {[]string{"pgdown", "ctrl+d"}, "ui.keys.page_down"},
 
-	ActFieldPrev:  {[]string{"up", "shift+up"}, "previous field"},
-	ActFieldNext:  {[]string{"down", "enter"}, "next field"},
-	ActToggle:     {[]string{"space", "enter", "left", "right"}, "toggle"},
-	ActEdit:       {[]string{"enter", "i"}, "edit"},
-	ActPickModel:  {[]string{"ctrl+o"}, "pick a model"},
-	ActSwitchMode: {[]string{"ctrl+t"}, "inspiration / custom"},
+	ActFieldPrev:  {[]string{"up", "shift+up"}, "ui.keys.field_prev"},
+	ActFieldNext:  {[]string{"down", "enter"}, "ui.keys.field_next"},
+	ActToggle:     {[]string{"space", "enter", "left", "right"}, "ui.keys.toggle"},
+	ActEdit:       {[]string{"enter", "i"}, "ui.keys.edit"},
+	ActPickModel:  {[]string{"ctrl+o"}, "ui.keys.pick_model"},
+	ActSwitchMode: {[]string{"ctrl+t"}, "ui.keys.switch_mode"},
 
-	ActWriteLyrics: {[]string{"ctrl+g"}, "write lyrics for me"},
-	ActUndoLyrics:  {[]string{"ctrl+z"}, "undo generated lyrics"},
-	ActIntro:       {[]string{"alt+1"}, "[Intro]"},
-	ActVerse:       {[]string{"alt+2"}, "[Verse]"},
-	ActPreChorus:   {[]string{"alt+3"}, "[Pre-Chorus]"},
-	ActChorus:      {[]string{"alt+4"}, "[Chorus]"},
-	ActBridge:      {[]string{"alt+5"}, "[Bridge]"},
-	ActOutro:       {[]string{"alt+6"}, "[Outro]"},
+	ActWriteLyrics: {[]string{"ctrl+g"}, "ui.keys.write_lyrics"},
+	ActUndoLyrics:  {[]string{"ctrl+z"}, "ui.keys.undo_lyrics"},
+	ActIntro:       {[]string{"alt+1"}, "ui.keys.insert_intro"},
+	ActVerse:       {[]string{"alt+2"}, "ui.keys.insert_verse"},
+	ActPreChorus:   {[]string{"alt+3"}, "ui.keys.insert_prechorus"},
+	ActChorus:      {[]string{"alt+4"}, "ui.keys.insert_chorus"},
+	ActBridge:      {[]string{"alt+5"}, "ui.keys.insert_bridge"},
+	ActOutro:       {[]string{"alt+6"}, "ui.keys.insert_outro"},
 
-	ActRetry:     {[]string{"r"}, "retry (new task)"},
-	ActRecheck:   {[]string{"c"}, "re-check"},
-	ActShowClips: {[]string{"enter"}, "its clips in the library"},
+	ActRetry:     {[]string{"r"}, "ui.keys.retry"},
+	ActRecheck:   {[]string{"c"}, "ui.keys.recheck"},
+	ActShowClips: {[]string{"enter"}, "ui.keys.show_clips"},
 
-	ActFilter:   {[]string{"/"}, "filter"},
-	ActPlay:     {[]string{"enter"}, "play"},
-	ActQueue:    {[]string{"a"}, "add to queue"},
-	ActFavorite: {[]string{"f"}, "favourite"},
-	ActDetails:  {[]string{"i"}, "details"},
-	ActDelete:   {[]string{"x", "delete"}, "delete"},
-	ActExport:   {[]string{"e"}, "export library"},
-	ActSort:     {[]string{"o"}, "sort date/title/duration"},
-	ActReverse:  {[]string{"O"}, "reverse order"},
-	ActGoToRel:  {[]string{"enter"}, "go to the chosen relative"},
+	ActFilter:   {[]string{"/"}, "ui.keys.filter"},
+	ActPlay:     {[]string{"enter"}, "ui.keys.play"},
+	ActQueue:    {[]string{"a"}, "ui.keys.queue"},
+	ActFavorite: {[]string{"f"}, "ui.keys.favorite"},
+	ActDetails:  {[]string{"i"}, "ui.keys.details"},
+	ActDelete:   {[]string{"x", "delete"}, "ui.keys.delete"},
+	ActExport:   {[]string{"e"}, "ui.keys.export"},
+	ActSort:     {[]string{"o"}, "ui.keys.sort"},
+	ActReverse:  {[]string{"O"}, "ui.keys.reverse_sort"},
+	ActGoToRel:  {[]string{"enter"}, "ui.keys.go_to_relative"},
 
-	ActExtend:      {[]string{"E"}, "extend from a point"},
-	ActFullSong:    {[]string{"F"}, "full song (join extension)"},
-	ActCover:       {[]string{"c"}, "cover in a new style"},
-	ActReplace:     {[]string{"r"}, "replace a section"},
-	ActPersona:     {[]string{"P"}, "make a persona"},
-	ActPersonaSong: {[]string{"p"}, "sing with a persona"},
-	ActStems:       {[]string{"s"}, "split into stems"},
-	ActWAV:         {[]string{"w"}, "WAV file"},
-	ActMP4:         {[]string{"v"}, "MP4 video"},
+	ActExtend:      {[]string{"E"}, "ui.keys.extend"},
+	ActFullSong:    {[]string{"F"}, "ui.keys.full_song"},
+	ActCover:       {[]string{"c"}, "ui.keys.cover"},
+	ActReplace:     {[]string{"r"}, "ui.keys.replace_section"},
+	ActPersona:     {[]string{"P"}, "ui.keys.make_persona"},
+	ActPersonaSong: {[]string{"p"}, "ui.keys.persona_song"},
+	ActStems:       {[]string{"s"}, "ui.keys.stems"},
+	ActWAV:         {[]string{"w"}, "ui.keys.wav"},
+	ActMP4:         {[]string{"v"}, "ui.keys.mp4"},
+	ActUpload:      {[]string{"U"}, "ui.keys.upload"},
 
-	ActMarkExtend:  {[]string{"M"}, "mark the extend point"},
-	ActMarkStart:   {[]string{"["}, "mark a section start"},
-	ActMarkEnd:     {[]string{"]"}, "mark a section end"},
-	ActUsePosition: {[]string{"ctrl+p"}, "time field: player's position"},
-	ActSwitchTake:  {[]string{"b"}, "A/B: other take, same place"},
-	ActKeepTake:    {[]string{"*"}, "keep this take (favourite)"},
-	ActKaraoke:     {[]string{"L"}, "synced lyrics, full screen"},
+	ActMarkExtend:  {[]string{"M"}, "ui.keys.mark_extend"},
+	ActMarkStart:   {[]string{"["}, "ui.keys.mark_start"},
+	ActMarkEnd:     {[]string{"]"}, "ui.keys.mark_end"},
+	ActUsePosition: {[]string{"ctrl+p"}, "ui.keys.use_position"},
+	ActSwitchTake:  {[]string{"b"}, "ui.keys.switch_take"},
+	ActKeepTake:    {[]string{"*"}, "ui.keys.keep_take"},
+	ActKaraoke:     {[]string{"L"}, "ui.keys.karaoke"},
 
-	ActConfirm: {[]string{"y", "enter"}, "yes"},
-	ActCancel:  {[]string{"n", "esc"}, "no"},
+	ActConfirm: {[]string{"y", "enter"}, "ui.keys.confirm"},
+	ActCancel:  {[]string{"n", "esc"}, "ui.keys.cancel"},
 
-	ActChatSend:   {[]string{"enter"}, "send the prompt"},
-	ActChatStop:   {[]string{"esc"}, "stop the reply (keeps the text)"},
-	ActHistPrev:   {[]string{"up"}, "earlier prompt"},
-	ActHistNext:   {[]string{"down"}, "later prompt"},
-	ActChatPrompt: {[]string{"i"}, "to the prompt"},
-	ActChatRerun:  {[]string{"r"}, "ask the last prompt again"},
+	ActChatSend:   {[]string{"enter"}, "ui.keys.chat_send"},
+	ActChatStop:   {[]string{"esc"}, "ui.keys.chat_stop"},
+	ActHistPrev:   {[]string{"up"}, "ui.keys.history_prev"},
+	ActHistNext:   {[]string{"down"}, "ui.keys.history_next"},
+	ActChatPrompt: {[]string{"i"}, "ui.keys.chat_prompt"},
+	ActChatRerun:  {[]string{"r"}, "ui.keys.chat_rerun"},
 }
 
 // Keymap is the bindings in effect: the defaults with the user's [keys] table applied.
@@ -240,14 +246,14 @@ func NewKeymap(overrides map[string]string) (Keymap, []string) {
 		a := Action(strings.TrimSpace(name))
 		b, ok := defaults[a]
 		if !ok {
-			warns = append(warns, fmt.Sprintf("keys.%s: unknown action (see the help overlay, ?, for the names)", name))
+			warns = append(warns, i18n.T("ui.keymap.unknown_action", name))
 			continue
 		}
 		var keys []string
 		bad := false
 		for _, k := range splitKeys(overrides[name]) {
 			if err := validKey(k); err != nil {
-				warns = append(warns, fmt.Sprintf("keys.%s: %v; keeping %s", name, err, strings.Join(b.keys, ",")))
+				warns = append(warns, i18n.T("ui.keymap.bad_key", name, err, strings.Join(b.keys, ",")))
 				bad = true
 				break
 			}
@@ -257,7 +263,7 @@ func NewKeymap(overrides map[string]string) (Keymap, []string) {
 			continue
 		}
 		if len(keys) == 0 {
-			warns = append(warns, fmt.Sprintf("keys.%s: no key given; keeping %s", name, strings.Join(b.keys, ",")))
+			warns = append(warns, i18n.T("ui.keymap.no_key", name, strings.Join(b.keys, ",")))
 			continue
 		}
 		km[a] = key.NewBinding(key.WithKeys(keys...), key.WithHelp(helpKeys(keys), b.desc))
@@ -301,7 +307,7 @@ func validKey(k string) error {
 			rest = rest[i+1:]
 			continue
 		}
-		return fmt.Errorf("%q: unknown modifier %q (use ctrl, alt, shift)", k, rest[:i])
+		return errors.New(i18n.T("ui.keymap.bad_modifier", k, rest[:i]))
 	}
 	if namedKeys[rest] {
 		return nil
@@ -318,7 +324,7 @@ func validKey(k string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%q is not a key (examples: ctrl+s, alt+1, space, enter, f2, G)", k)
+	return errors.New(i18n.T("ui.keymap.not_a_key", k))
 }
 
 // helpKeys is how a binding's keys are shown in help: "space/p".
@@ -346,10 +352,13 @@ func (km Keymap) is(msg tea.KeyPressMsg, a Action) bool {
 	return ok && key.Matches(msg, b)
 }
 
-// short is "key desc" for a pane's one-line help.
+// short is "key desc" for a pane's one-line help, the description in the language in use.
 func (km Keymap) short(a Action) (string, string) {
 	h := km[a].Help()
-	return h.Key, h.Desc
+	if h.Desc == "" {
+		return h.Key, ""
+	}
+	return h.Key, i18n.T(h.Desc)
 }
 
 // typed reports whether a key press is text (a character to insert), not a command.

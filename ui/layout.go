@@ -107,7 +107,7 @@ func frame(st *themes.Styles, title, info string, body []string, help string, w,
 	// One column of padding inside each side: text never touches the border.
 	left, right := border.Render("│")+" ", " "+border.Render("│")
 	for _, l := range body {
-		out = append(out, left+fit(l, inner-2)+right)
+		out = append(out, left+fit(noNUL(l), inner-2)+right)
 	}
 	if help != "" {
 		out = append(out, left+fit(help, inner-2)+right)
@@ -117,6 +117,15 @@ func frame(st *themes.Styles, title, info string, body []string, help string, w,
 	}
 	out = append(out, border.Render("╰"+strings.Repeat("─", max(0, w-2))+"╯"))
 	return out[:h]
+}
+
+// noNUL drops NUL bytes, which the text input puts in its placeholder when the placeholder
+// has double-width characters (bubbles counts its cells as runes there).
+func noNUL(s string) string {
+	if strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(s, "\x00", "")
 }
 
 // helpLine is a pane's short help: "key desc · key desc", cut to the width.
@@ -158,6 +167,11 @@ func overlayBox(screen []string, st *themes.Styles, title string, body []string,
 		row := screen[y+i]
 		left := cutPad(row, x)
 		right := ansiCutLeft(row, x+w)
+		if over := width(right) - (scrW - x - w); over > 0 {
+			// The cut fell inside a double-width character, which was kept whole: drop it too
+			// (the padding below fills its cell).
+			right = ansiCutLeft(row, x+w+over)
+		}
 		if pad := scrW - x - w - width(right); pad > 0 {
 			right = strings.Repeat(" ", pad) + right
 		}

@@ -1,10 +1,10 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/studio"
 	"sunostudio/themes"
@@ -22,7 +22,7 @@ type clipDetail struct {
 // song or a child. c is nil for a relative the library does not have (the row names its id and
 // cannot be chosen).
 type relative struct {
-	label string // "parent", "this clip", "extension", ...
+	label string // "parent", "this clip", "extension", ... in the language in use
 	c     *store.Clip
 	id    string
 	self  bool
@@ -40,23 +40,24 @@ func relatives(f *studio.Family) []relative {
 		a := f.Ancestors[i]
 		out = append(out, relative{label: ancestorLabel(i), c: a, id: a.ID})
 	}
-	out = append(out, relative{label: "this clip", c: f.Clip, id: f.Clip.ID, self: true})
+	out = append(out, relative{label: i18n.T("library.rel.this_clip"), c: f.Clip, id: f.Clip.ID, self: true})
 	have := map[string]*store.Clip{}
 	for _, p := range f.Parts {
 		have[p.ID] = p
 	}
 	for i, id := range f.PartIDs {
-		out = append(out, relative{label: fmt.Sprintf("part %d", i+1), c: have[id], id: id})
+		out = append(out, relative{label: i18n.T("library.rel.part", i+1), c: have[id], id: id})
 	}
 	for _, g := range []struct {
 		label string
 		cs    []*store.Clip
 	}{
-		{"extension", f.Extensions}, {"full song", f.FullSongs}, {"cover", f.Covers}, {"stem", f.Stems},
-		{"replaced", f.Replaced}, {"persona song", f.PersonaSongs}, {"made from it", f.Other},
+		{"library.rel.extension", f.Extensions}, {"library.rel.full_song", f.FullSongs}, {"library.rel.cover", f.Covers},
+		{"library.rel.stem", f.Stems}, {"library.rel.replaced", f.Replaced}, {"library.rel.persona_song", f.PersonaSongs},
+		{"library.rel.other", f.Other},
 	} {
 		for _, c := range g.cs {
-			out = append(out, relative{label: g.label, c: c, id: c.ID})
+			out = append(out, relative{label: i18n.T(g.label), c: c, id: c.ID})
 		}
 	}
 	return out
@@ -65,11 +66,54 @@ func relatives(f *studio.Family) []relative {
 func ancestorLabel(depth int) string {
 	switch depth {
 	case 0:
-		return "parent"
+		return i18n.T("library.rel.parent")
 	case 1:
-		return "grandparent"
+		return i18n.T("library.rel.grandparent")
 	}
-	return "ancestor"
+	return i18n.T("library.rel.ancestor")
+}
+
+// relLabelKeys are the Family section's labels (catalog keys).
+var relLabelKeys = []string{"library.rel.this_clip", "library.rel.extension", "library.rel.full_song",
+	"library.rel.cover", "library.rel.stem", "library.rel.replaced", "library.rel.persona_song", "library.rel.other",
+	"library.rel.parent", "library.rel.grandparent", "library.rel.ancestor"}
+
+// relLabelW is the width of the Family section's label column with its gap: the widest label
+// in the language in use (a full song's parts counted up to 99).
+func relLabelW() int {
+	w := width(i18n.T("library.rel.part", 99))
+	for _, k := range relLabelKeys {
+		w = max(w, width(i18n.T(k)))
+	}
+	return w + 1
+}
+
+// detailKeys are the details view's labels (catalog keys).
+var detailKeys = []string{"library.field.tags", "library.field.avoid", "library.field.model", "library.field.length",
+	"library.field.status", "library.field.created", "library.field.file", "library.field.wav", "library.field.video",
+	"library.field.clip_id", "library.field.task", "library.field.error", "library.field.download",
+	"library.field.made_by", "library.field.notes"}
+
+// detailLabelW is the width of the details view's label column with its gap: the widest label
+// in the language in use.
+func detailLabelW() int {
+	w := 0
+	for _, k := range detailKeys {
+		w = max(w, width(i18n.T(k)))
+	}
+	return w + 2
+}
+
+// deriveKeys are the words for how a clip was made (store.DeriveExtend, ...), which stay
+// English in --json.
+var deriveKeys = map[string]string{
+	store.DeriveExtend:  "library.derive.extend",
+	store.DeriveConcat:  "library.derive.concat",
+	store.DeriveCover:   "library.derive.cover",
+	store.DeriveInfill:  "library.derive.infill",
+	store.DeriveStem:    "library.derive.stem",
+	store.DerivePersona: "library.derive.persona",
+	store.DeriveUpload:  "library.derive.upload",
 }
 
 // selfIndex is the row of the clip itself (where the cursor starts).
@@ -118,13 +162,13 @@ func (p *libraryPane) chosenRel() *relative {
 func relInfo(c *store.Clip) string {
 	var parts []string
 	if c.Derivation == store.DeriveExtend && c.ContinueAt > 0 {
-		parts = append(parts, "from "+clock(secs(c.ContinueAt)))
+		parts = append(parts, i18n.T("library.rel.from", clock(secs(c.ContinueAt))))
 	}
 	if c.Duration > 0 {
 		parts = append(parts, clock(secs(c.Duration)))
 	}
 	if c.Status != store.ClipComplete {
-		parts = append(parts, c.Status)
+		parts = append(parts, clipStatusWord(c.Status))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -135,61 +179,63 @@ func (p *libraryPane) detailView(st *themes.Styles, w, h int, loc *time.Location
 	d := p.detail
 	c := d.c
 	var ls []string
-	kv := func(k, v string) {
+	lw := detailLabelW()
+	kv := func(key, v string) {
 		if v == "" {
 			return
 		}
-		ls = append(ls, st.Muted.Render(fit(k, 10))+trunc(v, w-10))
+		ls = append(ls, st.Muted.Render(fit(i18n.T(key), lw))+trunc(v, w-lw))
 	}
 	title := line(c.Title)
 	if c.Favorite {
 		title = "★ " + title
 	}
 	ls = append(ls, st.Bold.Render(trunc(title, w)))
-	kv("Tags", line(c.Tags))
-	kv("Avoid", line(c.NegativeTags))
-	kv("Model", modelName(line(c.Model)))
-	kv("Length", clock(secs(c.Duration)))
-	kv("Status", c.Status+downloadNote(c))
-	kv("Created", c.CreatedAt.In(loc).Format("2006-01-02 15:04"))
-	kv("File", line(c.LocalPath))
-	kv("WAV", line(c.WAVPath))
-	kv("Video", line(c.MP4Path))
-	kv("Clip id", c.ID)
-	kv("Task", c.TaskID)
+	kv("library.field.tags", line(c.Tags))
+	kv("library.field.avoid", line(c.NegativeTags))
+	kv("library.field.model", modelName(line(c.Model)))
+	kv("library.field.length", clock(secs(c.Duration)))
+	kv("library.field.status", statusLine(c))
+	kv("library.field.created", c.CreatedAt.In(loc).Format("2006-01-02 15:04"))
+	kv("library.field.file", line(c.LocalPath))
+	kv("library.field.wav", line(c.WAVPath))
+	kv("library.field.video", line(c.MP4Path))
+	kv("library.field.clip_id", c.ID)
+	kv("library.field.task", c.TaskID)
 	if c.Error != "" {
-		kv("Error", line(c.Error))
+		kv("library.field.error", line(studio.Localize(c.Error)))
 	}
 	if c.DownloadError != "" {
-		kv("Download", line(c.DownloadError))
+		kv("library.field.download", line(studio.Localize(c.DownloadError)))
 	}
 	if c.ParentID != "" {
-		how := c.Derivation
+		how := word(deriveKeys, c.Derivation)
 		if c.Derivation == store.DeriveExtend && c.ContinueAt > 0 {
-			how += " from " + clock(secs(c.ContinueAt))
+			how = i18n.T("library.made_by_from", how, clock(secs(c.ContinueAt)))
 		}
-		kv("Made by", strings.TrimSpace(how))
+		kv("library.field.made_by", strings.TrimSpace(how))
 	}
 	if c.Notes != "" {
-		kv("Notes", line(c.Notes))
+		kv("library.field.notes", line(c.Notes))
 	}
 	selLine := -1
 	if d.hasFamily() {
-		ls = append(ls, "", st.Accent.Render("Family"))
+		relW := relLabelW()
+		ls = append(ls, "", st.Accent.Render(i18n.T("library.family")))
 		for i, r := range d.rel {
 			cur := "  "
 			if i == p.relSel {
 				cur = "› "
 				selLine = len(ls)
 			}
-			name, info := r.id+" (not in the library)", ""
+			name, info := i18n.T("library.not_in_library", r.id), ""
 			if r.c != nil {
 				name, info = line(r.c.Title), relInfo(r.c)
 				if name == "" {
-					name = "(untitled)"
+					name = i18n.T("library.untitled")
 				}
 			}
-			text := cur + fit(r.label, 13) + " "
+			text := cur + fit(r.label, relW) + " "
 			rest := w - width(text)
 			right := ""
 			if info != "" && rest > 20 {
@@ -213,7 +259,7 @@ func (p *libraryPane) detailView(st *themes.Styles, w, h int, loc *time.Location
 	}
 	ls = append(ls, "")
 	if c.Lyrics == "" {
-		ls = append(ls, st.Muted.Render("(no lyrics)"))
+		ls = append(ls, st.Muted.Render(i18n.T("library.no_lyrics")))
 	} else {
 		ls = append(ls, wrap(clean(c.Lyrics), w)...)
 	}
@@ -231,16 +277,18 @@ func (p *libraryPane) detailView(st *themes.Styles, w, h int, loc *time.Location
 	return padLines(ls[p.detailTop:], w, h)
 }
 
-func downloadNote(c *store.Clip) string {
+// statusLine is a clip's state and its download's.
+func statusLine(c *store.Clip) string {
+	status := clipStatusWord(c.Status)
 	switch c.Download {
 	case store.DownloadDone:
-		return ", in the library"
+		return i18n.T("library.status.in_library", status)
 	case store.DownloadFailed:
-		return ", download failed"
+		return i18n.T("library.status.download_failed", status)
 	case store.DownloadActive:
-		return ", downloading"
+		return i18n.T("library.status.downloading", status)
 	case store.DownloadPending:
-		return ", download waiting"
+		return i18n.T("library.status.download_waiting", status)
 	}
-	return ""
+	return status
 }

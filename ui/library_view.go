@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/themes"
 )
@@ -22,18 +23,40 @@ func (p *libraryPane) header(st *themes.Styles, w int) string {
 	if p.asc {
 		dir = "↑"
 	}
-	left += st.Muted.Render(" · " + p.sortBy + " " + dir)
+	left += st.Muted.Render(" · " + sortWord(p.sortBy) + " " + dir)
 	if p.taskID != "" {
-		left += st.Warn.Render(" · one task (esc: all)")
+		left += st.Warn.Render(" · " + i18n.T("library.one_task"))
 	}
 	if p.filtering || p.query != "" {
-		right := p.input.View()
+		right := p.filterView()
 		if !p.filtering {
 			right = st.Accent.Render("/" + trunc(line(p.query), w/3))
 		}
 		return spread(left, " "+right+st.Muted.Render(" "+plural(len(p.shown), "match", "matches")), w)
 	}
 	return fit(left, w)
+}
+
+// sortKeys are the words for the library's sort orders (store.SortDate, ...), which stay
+// English in --json and the config.
+var sortKeys = map[string]string{
+	store.SortDate:     "library.sort.date",
+	store.SortTitle:    "library.sort.title",
+	store.SortDuration: "library.sort.duration",
+}
+
+func sortWord(s string) string { return word(sortKeys, s) }
+
+// filterView is the filter field. bubbles' textinput pads a placeholder by cells but slices it
+// by runes, so a wide (Chinese) placeholder is cut to the field by cells first and the NUL
+// bytes it leaves are dropped.
+func (p *libraryPane) filterView() string {
+	ph := i18n.T("library.filter_placeholder")
+	if width(ph) != len([]rune(ph)) {
+		ph = trunc(ph, p.input.Width())
+	}
+	p.input.Placeholder = ph
+	return strings.ReplaceAll(p.input.View(), "\x00", "")
 }
 
 // filterWidth is the filter field's width in a library w cells wide.
@@ -71,7 +94,7 @@ func (p *libraryPane) rowLine(st *themes.Styles, r *libRow, c libCols, loc *time
 	}
 	title := r.title
 	if title == "" {
-		title = "(untitled)"
+		title = i18n.T("library.untitled")
 	}
 	mark, markStyle := rowState(st, r)
 	cells := cur + fav + fit(title, c.title-1) + " "
@@ -128,12 +151,12 @@ func (p *libraryPane) view(st *themes.Styles, w, h int, loc *time.Location, focu
 	out := []string{p.header(st, w)}
 	listH := h - 1
 	if len(p.shown) == 0 {
-		msg := "The library is empty. Songs you create appear here."
+		msg := i18n.T("library.empty")
 		switch {
 		case p.query != "":
-			msg = "No clip matches " + fmt.Sprintf("%q", p.query) + ". esc clears the filter."
+			msg = i18n.T("library.no_match", p.query)
 		case !p.full && len(p.all) == 0:
-			msg = "Loading the library…"
+			msg = i18n.T("library.loading")
 		}
 		out = append(out, st.Muted.Render(trunc(msg, w)))
 		return padLines(out, w, h)

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"strings"
 	"sync/atomic"
@@ -10,6 +9,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/studio"
 	"sunostudio/themes"
@@ -26,7 +26,10 @@ const (
 	numPanes
 )
 
-var paneNames = [numPanes]string{"Create", "Lyrics", "Tasks", "Library", "Chat"}
+// paneNames are the panes' names as catalog keys; paneName says one in the language in use.
+var paneNames = [numPanes]string{"ui.tabs.create", "ui.tabs.lyrics", "ui.tabs.tasks", "ui.tabs.library", "ui.tabs.chat"}
+
+func paneName(id paneID) string { return i18n.T(paneNames[id]) }
 
 // Model is the root model. It is used as a pointer: Bubble Tea calls View after every
 // Update, and the pointer lets View keep the last frame and skip rendering when nothing
@@ -106,7 +109,7 @@ type Model struct {
 // at once; the full row set is loaded by a Cmd from Init.
 func New(o Options) (*Model, error) {
 	if o.Engine == nil || o.Player == nil {
-		return nil, errors.New("ui: Engine and Player are required")
+		return nil, errors.New("ui: Engine and Player are required") // i18n:ignore a programming error, never shown
 	}
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
@@ -134,7 +137,7 @@ func New(o Options) (*Model, error) {
 	th, warns, err := themes.Load(o.Theme, o.ThemesDir)
 	m.warnings = append(m.warnings, warns...)
 	if err != nil {
-		m.warnings = append(m.warnings, "theme: "+err.Error()+"; using the "+themes.Default+" theme")
+		m.warnings = append(m.warnings, i18n.T("ui.warn.theme", err.Error(), themes.Default))
 		th, _ = themes.Builtin(themes.Default)
 	}
 	m.theme = th
@@ -152,7 +155,7 @@ func New(o Options) (*Model, error) {
 
 	first, err := m.st.Newest(50)
 	if err != nil {
-		m.problem = "library: " + err.Error()
+		m.problem = i18n.T("ui.problem.what", i18n.T("ui.what.library"), err.Error())
 	}
 	rows := make([]store.Row, len(first))
 	for i, c := range first {
@@ -171,7 +174,7 @@ func New(o Options) (*Model, error) {
 		}
 		m.problem = m.warnings[0]
 		if len(m.warnings) > 1 {
-			m.problem += fmt.Sprintf(" (and %d more in the log)", len(m.warnings)-1)
+			m.problem = i18n.T("ui.warn.more", m.problem, len(m.warnings)-1)
 		}
 	}
 	m.focus = paneCreate
@@ -302,12 +305,17 @@ func (m *Model) setNotice(s string) {
 	m.notice, m.noticeAt = s, m.now()
 }
 
-// setProblem records the last error for the status line and the log.
+// setProblem records the last error for the status line and the log. what (in the language in
+// use) says what failed; "" leaves the error to say it.
 func (m *Model) setProblem(what string, err error) {
 	if err == nil {
 		return
 	}
-	m.problem = strings.TrimSpace(what + ": " + err.Error())
+	if what == "" {
+		m.problem = strings.TrimSpace(i18n.T("ui.problem.bare", err.Error()))
+	} else {
+		m.problem = strings.TrimSpace(i18n.T("ui.problem.what", what, err.Error()))
+	}
 	m.log.Warn("ui", "problem", m.problem)
 }
 

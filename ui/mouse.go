@@ -71,7 +71,7 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 func (m *Model) clickTab(x int) tea.Cmd {
 	col := 0
 	for id := paneID(0); id < numPanes; id++ {
-		w := width(" 1 " + paneNames[id] + " ")
+		w := width(tabLabel(id))
 		if x >= col && x < col+w {
 			return m.setFocus(id)
 		}

@@ -115,7 +115,7 @@ func runWith(ctx context.Context, o Options, built func(*Model)) error {
 	// save it here, after the event loop (no Update runs any more).
 	if fm, ok := final.(*Model); ok && fm.draftChanged() && !fm.st.ReadOnly() {
 		if serr := fm.st.SaveDraft(fm.draft()); serr != nil {
-			fm.log.Warn("saving the lyrics draft", "err", serr)
+			fm.log.Warn("saving the lyrics draft", "err", serr) // i18n:ignore a log message
 		}
 	}
 	if errors.Is(err, tea.ErrInterrupted) || (errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil) {

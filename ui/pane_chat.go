@@ -5,12 +5,15 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
+	"sunostudio/studio"
 	"sunostudio/themes"
 )
 
@@ -87,9 +90,9 @@ const chatHistoryMax = 200
 func newChatPane() chatPane {
 	in := textinput.New()
 	in.Prompt = "› "
-	// ASCII only: bubbles' textinput pads a placeholder by cells but slices it by runes, so a
-	// wide character in it leaves NUL bytes in the view.
-	in.Placeholder = "ask for a song: a summer song about the sea, in Chinese"
+	// bubbles' textinput pads a placeholder by cells but slices it by runes, so a wide
+	// character in it (the zh-CN text) leaves NUL bytes in the view: promptView fixes that.
+	in.Placeholder = i18n.T("chat.placeholder")
 	in.CharLimit = 2000
 	return chatPane{input: in, editing: true, follow: true, byID: map[string]*chatCard{}}
 }
@@ -101,6 +104,18 @@ func (p *chatPane) setStyles(st *themes.Styles) {
 func (p *chatPane) setWidth(w int) {
 	p.log.setWidth(w)
 	p.input.SetWidth(max(1, w-width(p.input.Prompt)-1))
+}
+
+// promptView is the prompt box. A placeholder with wide characters (Chinese) is cut to the
+// box by cells first, and the NUL bytes bubbles' textinput leaves for the cells it counted as
+// runes are dropped: the line then has the same width as an ASCII placeholder's.
+func (p *chatPane) promptView() string {
+	ph := i18n.T("chat.placeholder")
+	if width(ph) != utf8.RuneCountInString(ph) {
+		ph = trunc(ph, p.input.Width())
+	}
+	p.input.Placeholder = ph
+	return strings.ReplaceAll(p.input.View(), "\x00", "")
 }
 
 func (p *chatPane) setEditing(on bool) tea.Cmd {
@@ -331,7 +346,7 @@ func (p *chatPane) fromText(x client.Clip, row func(id string) *libRow) {
 	set(&c.video, x.VideoURL)
 	set(&c.cover, firstNonEmpty(x.ImageURL, x.ImageLargeURL))
 	c.status = furthest(c.status, string(x.Status))
-	set(&c.err, x.Error)
+	set(&c.err, studio.Localize(x.Error))
 }
 
 // fromLibrary applies a ClipUpdated event; it reports whether the clip has a card.
@@ -350,7 +365,7 @@ func (p *chatPane) fromLibrary(x *store.Clip) bool {
 	set(&c.video, x.VideoURL)
 	set(&c.cover, x.ImageURL)
 	c.status, c.download = x.Status, x.Download // the library has merged everything: it is the truth
-	c.err = firstNonEmpty(x.Error, x.DownloadError)
+	c.err = studio.Localize(firstNonEmpty(x.Error, x.DownloadError))
 	return true
 }
 
@@ -444,11 +459,11 @@ func (p *chatPane) help() []Action {
 func (p *chatPane) header(now time.Time) string {
 	switch {
 	case p.active && p.waiting:
-		return fmt.Sprintf("waiting %d s", p.silence(now))
+		return i18n.T("chat.header.waiting", p.silence(now))
 	case p.active:
-		return "streaming " + sizeText(p.got)
+		return i18n.T("chat.header.streaming", sizeText(p.got))
 	case p.stopped:
-		return "stopped"
+		return i18n.T("chat.header.stopped")
 	}
 	return p.headline
 }
@@ -471,16 +486,16 @@ func (p *chatPane) statusLines(st *themes.Styles, w int, now time.Time) []string
 	var out []string
 	switch {
 	case p.active && p.waiting:
-		what := "waiting for the relay…"
+		s := i18n.T("chat.waiting", p.silence(now))
 		if p.got > 0 {
-			what = "the relay is quiet…"
+			s = i18n.T("chat.quiet", p.silence(now))
 		}
-		out = append(out, st.Warn.Render(trunc(fmt.Sprintf("⋯ %s %d s", what, p.silence(now)), w)))
+		out = append(out, st.Warn.Render(trunc(s, w)))
 	case p.active && (p.progress > 0 || p.phase != ""):
 		// The header says it streams; this line adds how far the relay says the songs are.
-		s := "streaming…"
+		s := i18n.T("chat.streaming")
 		if p.progress > 0 {
-			s += fmt.Sprintf(" %d%%", p.progress)
+			s = i18n.T("chat.streaming_pct", p.progress)
 		}
 		if p.phase != "" {
 			s += " · " + line(p.phase)
@@ -503,7 +518,7 @@ func (p *chatPane) statusLines(st *themes.Styles, w int, now time.Time) []string
 	}
 	if !p.follow {
 		if below := p.log.count() - (p.top + p.viewH); below > 0 {
-			out = append(out, st.Muted.Render(trunc(fmt.Sprintf("↓ %s below · end follows the text", plural(below, "line", "lines")), w)))
+			out = append(out, st.Muted.Render(trunc(i18n.N("chat.below", below), w)))
 		}
 	}
 	return out
@@ -517,7 +532,7 @@ func (p *chatPane) view(st *themes.Styles, w, h int, focused bool, now time.Time
 	if h <= 0 {
 		return nil
 	}
-	prompt := p.input.View()
+	prompt := p.promptView()
 	status := p.statusLines(st, w, now)
 	avail := h - 1
 	status = status[:min(len(status), max(0, avail-1))]
@@ -547,9 +562,9 @@ func (p *chatPane) transcriptLines(st *themes.Styles, w, th int) []string {
 	}
 	total := p.log.count()
 	if total == 0 {
-		hint := "Ask the relay's chat model for a song: write a prompt below and press enter. " +
-			"The answer streams in here; every song it names appears as a card underneath, already in your library."
-		ls := wrap(hint, w)
+		// Wrapped like the transcript: a Chinese hint breaks between characters, never before
+		// closing punctuation (wrap breaks only at spaces); English wraps as it always did.
+		ls, _ := wrapPara(i18n.T("chat.hint"), w)
 		for i := range ls {
 			ls[i] = st.Muted.Render(ls[i])
 		}
@@ -593,7 +608,7 @@ func (p *chatPane) cardLines(st *themes.Styles, w int, focused bool, limit int) 
 	}
 	p.sel = max(0, min(len(p.cards)-1, p.sel))
 	expand := focused && !p.editing
-	head := "── " + plural(len(p.cards), "song", "songs") + " in the library "
+	head := i18n.N("chat.cards_head", len(p.cards))
 	out := []cardLine{{st.Muted.Render(head + strings.Repeat("─", max(0, w-width(head)))), -1}}
 	// Keep the selected card in the window.
 	if p.sel < p.cardTop {
@@ -627,14 +642,34 @@ func (p *chatPane) cardHeight(i int, expand bool) int {
 	return 3
 }
 
+// links are the card's id and media links, each with its label.
 func (c *chatCard) links() [][2]string {
+	if c.id == "" {
+		return c.media()
+	}
+	return append([][2]string{{"id", c.id}}, c.media()...)
+}
+
+// media are the card's media links that exist, each with its label.
+func (c *chatCard) media() [][2]string {
 	var out [][2]string
-	for _, l := range [][2]string{{"id    ", c.id}, {"stream", c.stream}, {"audio ", c.audio}, {"video ", c.video}, {"cover ", c.cover}} {
+	for _, l := range [][2]string{{i18n.T("chat.link.stream"), c.stream}, {i18n.T("chat.link.audio"), c.audio},
+		{i18n.T("chat.link.video"), c.video}, {i18n.T("chat.link.cover"), c.cover}} {
 		if l[1] != "" {
 			out = append(out, l)
 		}
 	}
 	return out
+}
+
+// linkLabelWidth is the column the expanded card's labels are padded to: the widest label, by
+// cells (a Chinese label is two cells a character).
+func linkLabelWidth() int {
+	n := width("id")
+	for _, k := range []string{"chat.link.stream", "chat.link.audio", "chat.link.video", "chat.link.cover"} {
+		n = max(n, width(i18n.T(k)))
+	}
+	return n
 }
 
 // card draws one song: title and state; tags and the first lyric line; id and which media
@@ -648,7 +683,7 @@ func (p *chatPane) card(st *themes.Styles, i, w int, expand bool) []string {
 	}
 	title := line(c.title)
 	if title == "" {
-		title = st.Muted.Render("(untitled)")
+		title = st.Muted.Render(i18n.T("chat.untitled"))
 	}
 	first := spread(mark+title, " "+c.state(st), w)
 	if sel && expand {
@@ -662,20 +697,19 @@ func (p *chatPane) card(st *themes.Styles, i, w int, expand bool) []string {
 		second = append(second, line(c.lyric))
 	}
 	var have []string
-	for _, l := range [][2]string{{"stream", c.stream}, {"audio", c.audio}, {"video", c.video}, {"cover", c.cover}} {
-		if l[1] != "" {
-			have = append(have, l[0])
-		}
+	for _, l := range c.media() {
+		have = append(have, l[0])
 	}
-	links := st.Muted.Render("no links yet")
+	links := st.Muted.Render(i18n.T("chat.no_links"))
 	if len(have) > 0 {
 		links = strings.Join(have, st.Muted.Render(" · "))
 	}
 	third := spread(links, " "+st.Muted.Render(shortID(c.id)), w-2)
 	out := []string{first, "  " + trunc(strings.Join(second, st.Muted.Render(" · ")), w-2), "  " + third}
 	if expand && sel {
+		lw := linkLabelWidth()
 		for _, l := range c.links() {
-			out = append(out, "  "+st.Muted.Render(l[0]+" ")+trunc(line(l[1]), w-9))
+			out = append(out, "  "+st.Muted.Render(fit(l[0], lw)+" ")+trunc(line(l[1]), w-3-lw))
 		}
 	}
 	return out
@@ -686,28 +720,28 @@ func (p *chatPane) card(st *themes.Styles, i, w int, expand bool) []string {
 func (c *chatCard) state(st *themes.Styles) string {
 	switch {
 	case c.status == store.ClipFailed:
-		s := "✗ failed"
+		s := i18n.T("chat.card.failed")
 		if c.err != "" {
-			s += ": " + trunc(line(c.err), 24)
+			s = i18n.T("chat.card.failed_because", trunc(line(c.err), 24))
 		}
 		return st.Error.Render(s)
 	case c.download == store.DownloadDone:
-		return st.OK.Render("✓ in library")
+		return st.OK.Render(i18n.T("chat.card.in_library"))
 	case c.download == store.DownloadActive:
 		if p := pct(c.got, c.total); p >= 0 {
 			return st.Warn.Render(fmt.Sprintf("↓ %d%%", p))
 		}
-		return st.Warn.Render("↓ downloading")
+		return st.Warn.Render(i18n.T("chat.card.downloading"))
 	case c.download == store.DownloadFailed:
-		return st.Error.Render("download failed")
+		return st.Error.Render(i18n.T("chat.card.download_failed"))
 	case c.status == store.ClipComplete:
-		return st.OK.Render("complete")
+		return st.OK.Render(i18n.T("chat.card.complete"))
 	case c.status == store.ClipStreaming:
-		return st.Accent.Render("▶ streaming")
+		return st.Accent.Render(i18n.T("chat.card.streaming"))
 	case c.status == store.ClipQueued:
-		return st.Warn.Render("queued")
+		return st.Warn.Render(i18n.T("chat.card.queued"))
 	}
-	return st.Muted.Render("named")
+	return st.Muted.Render(i18n.T("chat.card.named"))
 }
 
 func shortID(id string) string {

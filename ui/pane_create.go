@@ -1,7 +1,7 @@
 package ui
 
 import (
-	"fmt"
+	"errors"
 	"strings"
 
 	"charm.land/bubbles/v2/textinput"
@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/themes"
 )
 
@@ -46,10 +47,10 @@ type createPane struct {
 func newCreatePane(model string) createPane {
 	p := createPane{inputs: map[field]*textinput.Model{}, field: fDescription, editing: true}
 	for f, ph := range map[field]string{
-		fDescription: "a summer song about the sea, in Chinese, with a female voice",
-		fTitle:       "song title",
-		fTags:        "city pop, female vocals, 80s",
-		fNegative:    "styles to avoid",
+		fDescription: i18n.T("create.placeholder.description"),
+		fTitle:       i18n.T("create.placeholder.title"),
+		fTags:        i18n.T("create.placeholder.tags"),
+		fNegative:    i18n.T("create.placeholder.negative"),
 		fModel:       defaultModel,
 	} {
 		in := textinput.New()
@@ -209,9 +210,10 @@ func (p *createPane) request(lyrics string) (client.MusicRequest, error) {
 	model := p.model()
 	lim := limitsFor(model)
 	r := client.MusicRequest{Model: model, Instrumental: p.instrumental}
+	// what is the catalog key of the field's message.
 	check := func(what, s string, max int) error {
 		if n := chars(s); n > max {
-			return fmt.Errorf("%s is %d characters; %s takes at most %d", what, n, modelName(model), max)
+			return errors.New(i18n.T(what, n, modelName(model), max))
 		}
 		return nil
 	}
@@ -219,9 +221,9 @@ func (p *createPane) request(lyrics string) (client.MusicRequest, error) {
 		r.Mode = client.ModeInspiration
 		r.Description = strings.TrimSpace(p.value(fDescription))
 		if r.Description == "" {
-			return r, fmt.Errorf("describe the song you want first (the Description field)")
+			return r, errors.New(i18n.T("create.describe_first"))
 		}
-		return r, check("the description", r.Description, lim.Description)
+		return r, check("create.too_long.description", r.Description, lim.Description)
 	}
 	r.Mode = client.ModeCustom
 	r.Title = strings.TrimSpace(p.value(fTitle))
@@ -239,8 +241,8 @@ func (p *createPane) request(lyrics string) (client.MusicRequest, error) {
 		what, s string
 		max     int
 	}{
-		{"the title", r.Title, lim.Title}, {"the style tags", r.Tags, lim.Tags},
-		{"the negative tags", r.NegativeTags, lim.Tags}, {"the lyrics", r.Lyrics, lim.Lyrics},
+		{"create.too_long.title", r.Title, lim.Title}, {"create.too_long.tags", r.Tags, lim.Tags},
+		{"create.too_long.negative", r.NegativeTags, lim.Tags}, {"create.too_long.lyrics", r.Lyrics, lim.Lyrics},
 	} {
 		if err := check(c.what, c.s, c.max); err != nil {
 			return r, err
@@ -256,12 +258,23 @@ func modelName(id string) string {
 	return id
 }
 
-// labelW is the width of the form's label column (with the focus marker).
-const labelW = 15
+// formLabels are the form's row labels (catalog keys).
+var formLabels = []string{"create.label.mode", "create.label.title", "create.label.style", "create.label.avoid",
+	"create.label.description", "create.label.instrumental", "create.label.model", "create.label.lyrics"}
+
+// labelW is the width of the form's label column (with the focus marker and a gap): the
+// widest label in the language in use decides it.
+func labelW() int {
+	w := 0
+	for _, k := range formLabels {
+		w = max(w, width(i18n.T(k)))
+	}
+	return w + 3
+}
 
 // inputWidth is the width of the text fields for a form w cells wide: the label column and
 // room for a counter ("123/5000 too long" is cut, the count is not).
-func inputWidth(w int) int { return max(4, w-labelW-12) }
+func inputWidth(w int) int { return max(4, w-labelW()-12) }
 
 // setSize gives the text fields their widths when the window changes, before any key arrives,
 // so the fields scroll long (and double-width) text correctly from the first keystroke.
@@ -275,6 +288,7 @@ func (p *createPane) setSize(w int) {
 func (p *createPane) view(st *themes.Styles, w, h int, focused bool, lyrics string) []string {
 	lim := limitsFor(p.model())
 	inW := inputWidth(w)
+	lw := labelW()
 	var lines []string
 	row := func(f field, label, content string) {
 		marker := "  "
@@ -283,13 +297,13 @@ func (p *createPane) view(st *themes.Styles, w, h int, focused bool, lyrics stri
 			marker = st.Accent.Render("› ")
 			ls = st.Accent
 		}
-		lines = append(lines, marker+ls.Render(fit(label, labelW-2))+content)
+		lines = append(lines, marker+ls.Render(fit(label, lw-2))+content)
 	}
 	count := func(n, max int) string {
 		s := counter(n, max)
 		switch levelOf(n, max) {
 		case levelOver:
-			return st.Error.Render(s + " too long")
+			return st.Error.Render(i18n.T("create.counter_over", s))
 		case levelNear:
 			return st.Warn.Render(s)
 		}
@@ -298,7 +312,7 @@ func (p *createPane) view(st *themes.Styles, w, h int, focused bool, lyrics stri
 	text := func(f field, label string, max int) {
 		in := p.inputs[f]
 		c := count(chars(in.Value()), max)
-		row(f, label, spread(in.View(), " "+c, w-labelW))
+		row(f, label, spread(in.View(), " "+c, w-lw))
 	}
 	radio := func(on bool, label string) string {
 		if on {
@@ -306,19 +320,19 @@ func (p *createPane) view(st *themes.Styles, w, h int, focused bool, lyrics stri
 		}
 		return st.Muted.Render("○ " + label)
 	}
-	row(fMode, "Mode", radio(!p.custom, "Inspiration")+"  "+radio(p.custom, "Custom"))
+	row(fMode, i18n.T("create.label.mode"), radio(!p.custom, i18n.T("create.mode.inspiration"))+"  "+radio(p.custom, i18n.T("create.mode.custom")))
 	if p.custom {
-		text(fTitle, "Title", lim.Title)
-		text(fTags, "Style", lim.Tags)
-		text(fNegative, "Avoid", lim.Tags)
+		text(fTitle, i18n.T("create.label.title"), lim.Title)
+		text(fTags, i18n.T("create.label.style"), lim.Tags)
+		text(fNegative, i18n.T("create.label.avoid"), lim.Tags)
 	} else {
-		text(fDescription, "Description", lim.Description)
+		text(fDescription, i18n.T("create.label.description"), lim.Description)
 	}
 	box := "[ ]"
 	if p.instrumental {
 		box = "[x]"
 	}
-	row(fInstrumental, "Instrumental", box)
+	row(fInstrumental, i18n.T("create.label.instrumental"), box)
 	in := p.inputs[fModel]
 	in.SetWidth(max(4, min(inW, max(12, chars(in.Value())+1))))
 	info := ""
@@ -326,25 +340,25 @@ func (p *createPane) view(st *themes.Styles, w, h int, focused bool, lyrics stri
 	case lim.Known:
 		info = st.Muted.Render(lim.Label)
 	default:
-		info = st.Warn.Render("unknown model: v4.5 limits")
+		info = st.Warn.Render(i18n.T("create.unknown_model"))
 	}
-	row(fModel, "Model", in.View()+" "+info)
+	row(fModel, i18n.T("create.label.model"), in.View()+" "+info)
 	if p.custom {
 		n := chars(strings.TrimSpace(lyrics))
 		var s string
 		switch {
 		case p.instrumental:
-			s = st.Muted.Render("instrumental: no lyrics sent")
+			s = st.Muted.Render(i18n.T("create.lyrics.instrumental"))
 		case n == 0:
-			s = st.Muted.Render("none (instrumental); write them in the Lyrics pane")
+			s = st.Muted.Render(i18n.T("create.lyrics.none"))
 		default:
-			s = "from the Lyrics pane " + count(n, lim.Lyrics)
+			s = i18n.T("create.lyrics.from_pane", count(n, lim.Lyrics))
 		}
-		lines = append(lines, "  "+st.Muted.Render(fit("Lyrics", labelW-2))+s)
+		lines = append(lines, "  "+st.Muted.Render(fit(i18n.T("create.label.lyrics"), lw-2))+s)
 	}
 	if !p.custom && strings.TrimSpace(p.value(fDescription)) == "" && p.note == "" && !p.submitting {
 		lines = append(lines, "")
-		for _, l := range wrap("Describe the song you want and press ctrl+s: Suno writes the lyrics, the title and the style.", w-4) {
+		for _, l := range wrap(i18n.T("create.hint"), w-4) {
 			lines = append(lines, "  "+st.Muted.Render(l))
 		}
 	}
@@ -355,7 +369,7 @@ func (p *createPane) view(st *themes.Styles, w, h int, focused bool, lyrics stri
 		}
 		lines = append(lines, "  "+style.Render(trunc(line(p.note), w-2)))
 	} else if p.submitting {
-		lines = append(lines, "  "+st.Warn.Render("submitting…"))
+		lines = append(lines, "  "+st.Warn.Render(i18n.T("create.submitting")))
 	}
 	return padLines(lines, w, h)
 }

@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/themes"
 )
@@ -55,7 +56,7 @@ type libraryPane struct {
 func newLibraryPane() libraryPane {
 	in := textinput.New()
 	in.Prompt = "/"
-	in.Placeholder = "filter by title or tags"
+	in.Placeholder = i18n.T("library.filter_placeholder")
 	in.CharLimit = 200
 	return libraryPane{byID: map[string]*libRow{}, sortBy: store.SortDate, input: in}
 }

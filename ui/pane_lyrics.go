@@ -6,14 +6,16 @@ import (
 	"charm.land/bubbles/v2/textarea"
 	tea "charm.land/bubbletea/v2"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/themes"
 )
 
-// sections are the markers the insert keys put in, in key order (alt+1 .. alt+6).
+// sections are the markers the insert keys put in, in key order (alt+1 .. alt+6). They are
+// Suno's metatags, read by the model in every language: never translated.
 var sections = map[Action]string{
-	ActIntro: "[Intro]", ActVerse: "[Verse]", ActPreChorus: "[Pre-Chorus]",
-	ActChorus: "[Chorus]", ActBridge: "[Bridge]", ActOutro: "[Outro]",
+	ActIntro: "[Intro]", ActVerse: "[Verse]", ActPreChorus: "[Pre-Chorus]", // i18n:ignore Suno metatags
+	ActChorus: "[Chorus]", ActBridge: "[Bridge]", ActOutro: "[Outro]", // i18n:ignore Suno metatags
 }
 
 var sectionOrder = []Action{ActIntro, ActVerse, ActPreChorus, ActChorus, ActBridge, ActOutro}
@@ -42,7 +44,7 @@ func newLyricsPane() lyricsPane {
 	ta := textarea.New()
 	ta.ShowLineNumbers = false
 	ta.Prompt = ""
-	ta.Placeholder = "Write lyrics here. alt+1…6 insert [Intro] [Verse] [Pre-Chorus] [Chorus] [Bridge] [Outro];\nctrl+g asks Suno to write them."
+	ta.Placeholder = i18n.T("lyrics.placeholder")
 	ta.CharLimit = 0
 	ta.MaxHeight = 0 // no line limit: a song is as long as it is
 	ta.MaxWidth = 0
@@ -105,7 +107,7 @@ func (p *lyricsPane) handleKey(km Keymap, msg tea.KeyPressMsg) (bool, any, tea.C
 		return true, lyricsPromptIntent{}, nil
 	case km.is(msg, ActUndoLyrics):
 		if p.restore() {
-			p.note, p.noteErr = "restored the previous text (undo again to swap back)", false
+			p.note, p.noteErr = i18n.T("lyrics.restored"), false
 		}
 		return true, nil, nil
 	}
@@ -163,10 +165,10 @@ func (p *lyricsPane) insertSection(marker string) {
 func (p *lyricsPane) view(st *themes.Styles, w, h int, model string) []string {
 	lim := limitsFor(model)
 	n := chars(strings.TrimSpace(p.ta.Value()))
-	info := counter(n, lim.Lyrics) + " characters"
+	info := i18n.T("lyrics.count", counter(n, lim.Lyrics))
 	switch levelOf(n, lim.Lyrics) {
 	case levelOver:
-		info = st.Error.Render(info + ": too long for " + modelName(model))
+		info = st.Error.Render(i18n.T("lyrics.count_over", counter(n, lim.Lyrics), modelName(model)))
 	case levelNear:
 		info = st.Warn.Render(info)
 	default:
@@ -175,7 +177,7 @@ func (p *lyricsPane) view(st *themes.Styles, w, h int, model string) []string {
 	status := ""
 	switch {
 	case p.pending != "":
-		status = st.Warn.Render("writing lyrics…")
+		status = st.Warn.Render(i18n.T("lyrics.writing"))
 	case p.note != "":
 		style := st.Muted
 		if p.noteErr {

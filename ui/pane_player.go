@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/player"
 	"sunostudio/themes"
 )
@@ -72,6 +73,37 @@ func stateIcon(s player.State) string {
 	return "■"
 }
 
+// stateText is the player's state in words (player.State's String is the stable word, for
+// logs and --json).
+func stateText(s player.State) string {
+	switch s {
+	case player.Stopped:
+		return i18n.T("player.state.stopped")
+	case player.Loading:
+		return i18n.T("player.state.loading")
+	case player.Playing:
+		return i18n.T("player.state.playing")
+	case player.Paused:
+		return i18n.T("player.state.paused")
+	case player.Buffering:
+		return i18n.T("player.state.buffering")
+	case player.NoOutput:
+		return i18n.T("player.state.no_output")
+	}
+	return i18n.T("player.state.unknown")
+}
+
+// repeatText is the repeat mode in words, for the info line.
+func repeatText(r player.Repeat) string {
+	switch r {
+	case player.RepeatAll:
+		return i18n.T("player.repeat.all")
+	case player.RepeatOne:
+		return i18n.T("player.repeat.one")
+	}
+	return i18n.T("player.repeat.off")
+}
+
 // view renders the two lines; x0 is the pane's left column on screen (for the bar's place).
 // barExtras is what the root adds to the bar: the A/B take label, the track's waveform and
 // the points marked on it.
@@ -91,7 +123,7 @@ func (p *playerPane) view(st *themes.Styles, w int, x0 int, ex barExtras) []stri
 	}
 	var top string
 	if !p.has || title == "" {
-		top = st.Muted.Render("■ Nothing playing: pick a song in the Library.")
+		top = st.Muted.Render(i18n.T("player.nothing_playing"))
 		p.barW = 0
 	} else {
 		icon := stateIcon(s.State)
@@ -139,30 +171,32 @@ func (p *playerPane) infoLine(st *themes.Styles, w int, ex barExtras) string {
 	s := p.st
 	var oe *player.OutputError
 	if s.State == player.NoOutput || s.OutputErr != nil {
-		msg := "no audio output"
+		msg := i18n.T("player.no_output")
 		if errors.As(s.OutputErr, &oe) {
-			msg += ": " + line(oe.Reason)
+			msg = i18n.T("player.no_output_because", line(oe.Reason))
 			if oe.Hint != "" {
-				msg += " — " + line(oe.Hint)
+				msg = i18n.T("player.no_output_hint", line(oe.Reason), line(oe.Hint))
 			}
 		} else if s.OutputErr != nil {
-			msg += ": " + line(s.OutputErr.Error())
+			msg = i18n.T("player.no_output_because", line(s.OutputErr.Error()))
 		}
-		return st.BadgeError.Render(" NO AUDIO ") + " " + st.Warn.Render(trunc(msg, w-11))
+		// The badge's width by cells: the message gets the rest of the line.
+		badge := i18n.T("player.no_audio_badge")
+		return st.BadgeError.Render(badge) + " " + st.Warn.Render(trunc(msg, w-width(badge)-1))
 	}
-	vol := fmt.Sprintf("vol %d%%", s.Volume)
+	vol := i18n.T("player.volume", s.Volume)
 	if s.Muted {
-		vol = "muted"
+		vol = i18n.T("player.muted")
 	}
-	parts := []string{s.State.String(), vol, "queue " + fmt.Sprint(s.QueueLen), "repeat " + s.Repeat.String()}
+	parts := []string{stateText(s.State), vol, i18n.T("player.queue", s.QueueLen), repeatText(s.Repeat)}
 	if s.Shuffle {
-		parts = append(parts, "shuffle")
+		parts = append(parts, i18n.T("player.shuffle"))
 	}
 	if ex.take != "" {
 		parts = append(parts, ex.take)
 	}
 	if !p.has {
-		parts = []string{"stopped", "queue 0"}
+		parts = []string{stateText(player.Stopped), i18n.T("player.queue", 0)}
 	}
 	left := st.Muted.Render(strings.Join(parts, " · "))
 	if p.lastErr != "" && s.State != player.Playing {

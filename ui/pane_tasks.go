@@ -8,6 +8,8 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/studio"
 	"sunostudio/themes"
@@ -17,6 +19,7 @@ import (
 type taskItem struct {
 	t       *store.Task
 	summary string // what was asked: the description, title or lyrics prompt
+	err     string // the task's stored error in the user's language (studio.Localize)
 	clips   []*clipState
 }
 
@@ -28,11 +31,18 @@ type clipState struct {
 // newTaskItem decodes what the task asked for (the stored request) once, when the task first
 // appears, not at every render.
 func newTaskItem(t *store.Task, clips []*store.Clip) *taskItem {
-	it := &taskItem{t: t, summary: requestSummary(t)}
+	it := &taskItem{summary: requestSummary(t)}
+	it.setTask(t)
 	for _, c := range clips {
 		it.setClip(c)
 	}
 	return it
+}
+
+// setTask stores the task's new state, saying its stored error in the user's language once
+// here rather than at every render.
+func (it *taskItem) setTask(t *store.Task) {
+	it.t, it.err = t, studio.Localize(t.Error)
 }
 
 func requestSummary(t *store.Task) string {
@@ -56,16 +66,20 @@ func requestSummary(t *store.Task) string {
 }
 
 func (it *taskItem) setClip(c *store.Clip) {
+	// The clip's stored error in the user's language, said once here rather than at every
+	// render: its download's when the download failed.
+	err := c.Error
+	if c.DownloadError != "" && c.Download == store.DownloadFailed {
+		err = c.DownloadError
+	}
+	err = studio.Localize(err)
 	for _, cs := range it.clips {
 		if cs.id == c.ID {
-			cs.title, cs.status, cs.download, cs.err = c.Title, c.Status, c.Download, c.Error
-			if c.DownloadError != "" && c.Download == store.DownloadFailed {
-				cs.err = c.DownloadError
-			}
+			cs.title, cs.status, cs.download, cs.err = c.Title, c.Status, c.Download, err
 			return
 		}
 	}
-	cs := &clipState{id: c.ID, title: c.Title, status: c.Status, download: c.Download, err: c.Error}
+	cs := &clipState{id: c.ID, title: c.Title, status: c.Status, download: c.Download, err: err}
 	it.clips = append(it.clips, cs)
 }
 
@@ -115,7 +129,7 @@ func (p *tasksPane) upsertTask(t *store.Task) *taskItem {
 	if it, ok := p.byID[t.ID]; ok {
 		// A submit's answer can arrive after the tracker's first events: keep the newer.
 		if !t.UpdatedAt.Before(it.t.UpdatedAt) {
-			it.t = t
+			it.setTask(t)
 		}
 		return it
 	}
@@ -232,6 +246,8 @@ func (p *tasksPane) handleKey(km Keymap, msg tea.KeyPressMsg, page int) (bool, a
 func (p *tasksPane) lines(st *themes.Styles, w int, now time.Time, focused bool) ([]string, []int) {
 	var out []string
 	starts := make([]int, len(p.items))
+	statusW, kindW := columnWidth(taskStatusKeys, 9), columnWidth(kindKeys, 6)
+	lyricsLabel := i18n.T("tasks.lyrics_title")
 	for i, it := range p.items {
 		starts[i] = len(out)
 		t := it.t
@@ -248,7 +264,7 @@ func (p *tasksPane) lines(st *themes.Styles, w int, now time.Time, focused bool)
 		if i == p.sel {
 			cur = "› "
 		}
-		head := cur + style.Render(icon+" "+fit(t.Status, 9)) + " " + st.Muted.Render(fit(t.Kind, 6)) + " " + line(it.summary)
+		head := cur + style.Render(icon+" "+fit(taskStatusWord(t.Status), statusW)) + " " + st.Muted.Render(fit(kindWord(t.Kind), kindW)) + " " + line(it.summary)
 		l := spread(head, st.Muted.Render(right), w)
 		if i == p.sel {
 			sel := st.SelectedBlur
@@ -259,7 +275,7 @@ func (p *tasksPane) lines(st *themes.Styles, w int, now time.Time, focused bool)
 		}
 		out = append(out, l)
 		if t.Kind == "lyrics" && t.Status == store.TaskSucceeded && t.LyricsTitle != "" {
-			out = append(out, "     "+st.Muted.Render("lyrics: ")+trunc(line(t.LyricsTitle), w-13))
+			out = append(out, "     "+st.Muted.Render(lyricsLabel)+trunc(line(t.LyricsTitle), w-5-width(lyricsLabel)))
 		}
 		for j, cs := range it.clips {
 			branch := "├ "
@@ -268,8 +284,8 @@ func (p *tasksPane) lines(st *themes.Styles, w int, now time.Time, focused bool)
 			}
 			out = append(out, "    "+st.Muted.Render(branch)+clipLine(st, cs, w-6))
 		}
-		if t.Error != "" {
-			for k, l := range wrap(line(t.Error), w-6) {
+		if it.err != "" {
+			for k, l := range wrap(line(it.err), w-6) {
 				if k == 2 {
 					break
 				}
@@ -283,14 +299,14 @@ func (p *tasksPane) lines(st *themes.Styles, w int, now time.Time, focused bool)
 func clipLine(st *themes.Styles, cs *clipState, w int) string {
 	title := line(cs.title)
 	if title == "" {
-		title = st.Muted.Render("(untitled)")
+		title = st.Muted.Render(i18n.T("tasks.clip.untitled"))
 	}
 	var state string
 	switch {
 	case cs.status == store.ClipFailed:
-		state = st.Error.Render("failed")
+		state = st.Error.Render(clipStatusWord(cs.status))
 	case cs.download == store.DownloadDone:
-		state = st.OK.Render("✓ in library")
+		state = st.OK.Render(i18n.T("tasks.clip.in_library"))
 	case cs.download == store.DownloadActive || (cs.got > 0 && cs.download != store.DownloadFailed):
 		switch p := pct(cs.got, cs.total); {
 		case p >= 0:
@@ -298,14 +314,14 @@ func clipLine(st *themes.Styles, cs *clipState, w int) string {
 		case cs.got > 0:
 			state = st.Warn.Render(fmt.Sprintf("↓ %d KB", cs.got>>10))
 		default:
-			state = st.Warn.Render("↓ downloading")
+			state = st.Warn.Render(i18n.T("tasks.clip.downloading"))
 		}
 	case cs.download == store.DownloadFailed:
-		state = st.Error.Render("download failed")
+		state = st.Error.Render(i18n.T("tasks.clip.download_failed"))
 	case cs.download == store.DownloadPending:
-		state = st.Warn.Render("↓ waiting")
+		state = st.Warn.Render(i18n.T("tasks.clip.download_waiting"))
 	default:
-		state = st.Muted.Render(cs.status)
+		state = st.Muted.Render(clipStatusWord(cs.status))
 	}
 	out := spread(title, " "+state, w)
 	if cs.err != "" && (cs.status == store.ClipFailed || cs.download == store.DownloadFailed) {
@@ -333,9 +349,9 @@ func taskIcon(st *themes.Styles, status string) (string, lipStyle) {
 // view renders the visible window of the list, keeping the selected task in sight.
 func (p *tasksPane) view(st *themes.Styles, w, h int, now time.Time, focused bool) []string {
 	if len(p.items) == 0 {
-		msg := "No tasks yet. Describe a song in Create and press ctrl+s."
+		msg := i18n.T("tasks.empty")
 		if !p.loaded {
-			msg = "Loading tasks…"
+			msg = i18n.T("tasks.loading")
 		}
 		return padLines([]string{st.Muted.Render(trunc(msg, w))}, w, h)
 	}
@@ -383,9 +399,61 @@ func (p *tasksPane) header() string {
 			running++
 		}
 	}
-	s := plural(len(p.items), "task", "tasks")
+	s := i18n.N("tasks.header.count", len(p.items))
 	if running > 0 {
-		s += fmt.Sprintf(", %d running", running)
+		s = i18n.T("tasks.header.running", s, running)
 	}
 	return strings.TrimSpace(s)
+}
+
+// The words for the stable status and kind names the library stores (which stay English in
+// --json and the logs): each is a catalog key; a name not listed is shown as it is.
+var (
+	taskStatusKeys = map[string]string{
+		store.TaskSubmitting: "tasks.status.submitting",
+		store.TaskPending:    "tasks.status.pending",
+		store.TaskRunning:    "tasks.status.running",
+		store.TaskSucceeded:  "tasks.status.succeeded",
+		store.TaskFailed:     "tasks.status.failed",
+		store.TaskTimedOut:   "tasks.status.timed_out",
+	}
+	clipStatusKeys = map[string]string{
+		store.ClipQueued:    "tasks.clip.queued",
+		store.ClipStreaming: "tasks.clip.streaming",
+		store.ClipComplete:  "tasks.clip.complete",
+		store.ClipFailed:    "tasks.clip.failed",
+	}
+	kindKeys = map[string]string{
+		string(client.KindMusic):   "tasks.kind.music",
+		string(client.KindLyrics):  "tasks.kind.lyrics",
+		string(client.KindConcat):  "tasks.kind.concat",
+		string(client.KindStems):   "tasks.kind.stems",
+		string(client.KindUpload):  "tasks.kind.upload",
+		string(client.KindWAV):     "tasks.kind.wav",
+		string(client.KindMP4):     "tasks.kind.mp4",
+		string(client.KindPersona): "tasks.kind.persona",
+		string(client.KindChat):    "tasks.kind.chat",
+	}
+)
+
+// word says a stable name in the language in use.
+func word(keys map[string]string, name string) string {
+	if k, ok := keys[name]; ok {
+		return i18n.T(k)
+	}
+	return name
+}
+
+func taskStatusWord(s string) string { return word(taskStatusKeys, s) }
+func clipStatusWord(s string) string { return word(clipStatusKeys, s) }
+func kindWord(k string) string       { return word(kindKeys, k) }
+
+// columnWidth is the width of a column of such words: the widest in the language in use, and
+// at most limit (a longer word is cut).
+func columnWidth(keys map[string]string, limit int) int {
+	w := 0
+	for _, k := range keys {
+		w = max(w, width(i18n.T(k)))
+	}
+	return min(w, limit)
 }

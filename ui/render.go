@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"sunostudio/internal/i18n"
 )
 
 // render draws the whole screen. It is called only when something changed (see View).
@@ -85,20 +87,20 @@ func (m *Model) paneView(id paneID, r rect) []string {
 	var body []string
 	var info string
 	var acts []Action
-	title := fmt.Sprintf("%d %s", int(id)+1, paneNames[id])
+	title := fmt.Sprintf("%d %s", int(id)+1, paneName(id))
 	switch id {
 	case paneCreate:
 		body = m.create.view(&m.sty, w, bodyH, focused, m.lyrics.value())
-		info = "inspiration"
+		info = i18n.T("create.info.inspiration")
 		if m.create.custom {
-			info = "custom"
+			info = i18n.T("create.info.custom")
 		}
 		acts = m.create.help()
 	case paneLyrics:
 		body = m.lyrics.view(&m.sty, w, bodyH, m.create.model())
 		acts = m.lyrics.help()
 		if m.lyrics.saved.Text != "" && !m.draftChanged() {
-			info = "draft saved"
+			info = i18n.T("lyrics.draft_saved")
 		}
 	case paneTasks:
 		body = m.tasks.view(&m.sty, w, bodyH, m.now(), focused)
@@ -131,7 +133,7 @@ func (m *Model) tabsLine() string {
 	var b strings.Builder
 	used := 0
 	for id := paneID(0); id < numPanes; id++ {
-		t := fmt.Sprintf(" %d %s ", int(id)+1, paneNames[id])
+		t := tabLabel(id)
 		style := m.sty.Tab
 		if id == m.focus {
 			style = m.sty.TabActive
@@ -142,7 +144,7 @@ func (m *Model) tabsLine() string {
 	hk, _ := m.keys.short(ActNextPane)
 	hh, _ := m.keys.short(ActHelp)
 	// Every tab stays whole: the hint on the right shrinks, then goes, on narrow terminals.
-	for _, hint := range []string{hk + " next pane · " + hh + " help", hh + " help", ""} {
+	for _, hint := range []string{i18n.T("ui.tabs.hint", hk, hh), i18n.T("ui.hint.help", hh), ""} {
 		if used+1+width(hint) <= m.w || hint == "" {
 			return spread(b.String(), " "+m.sty.Muted.Render(hint), m.w)
 		}
@@ -150,14 +152,17 @@ func (m *Model) tabsLine() string {
 	return ""
 }
 
+// tabLabel is a pane's tab in the compact layout (mouse clicks measure the same text).
+func tabLabel(id paneID) string { return fmt.Sprintf(" %d %s ", int(id)+1, paneName(id)) }
+
 func (m *Model) tooSmallView() string {
 	msg := []string{
 		"sunostudio",
 		"",
-		fmt.Sprintf("The window is %dx%d.", m.w, m.h),
-		fmt.Sprintf("Please enlarge it to at least %dx%d.", minW, minH),
+		i18n.T("ui.small.size", m.w, m.h),
+		i18n.T("ui.small.enlarge", minW, minH),
 		"",
-		"ctrl+c quits.",
+		i18n.T("ui.small.quit"),
 	}
 	var lines []string
 	for _, l := range msg {

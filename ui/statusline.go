@@ -1,9 +1,10 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"time"
+
+	"sunostudio/internal/i18n"
 )
 
 // noticeFor is how long a notice ("exported to ...") stays before the last problem shows
@@ -17,19 +18,19 @@ func (m *Model) statusLine(w int) string {
 	var parts []string
 	prof := m.eng.Client().Profile()
 	if m.o.Demo {
-		parts = append(parts, st.Badge.Render(" DEMO ")+" "+st.Muted.Render("built-in simulator"))
+		parts = append(parts, st.Badge.Render(" "+i18n.T("ui.status.demo")+" ")+" "+st.Muted.Render(i18n.T("ui.status.simulator")))
 	} else {
 		parts = append(parts, st.Accent.Render(line(prof.Name))+st.Muted.Render(" · "+string(m.eng.Client().Dialect())))
 	}
 	if m.quota != nil {
-		q := fmt.Sprintf("quota %.2f", m.quota.Remaining)
+		q := i18n.T("ui.status.quota", m.quota.Remaining)
 		if m.quota.Unlimited {
-			q = "quota unlimited"
+			q = i18n.T("ui.status.quota_unlimited")
 		}
 		parts = append(parts, q)
 	}
 	if n := m.eng.Pending(); n > 0 {
-		parts = append(parts, st.Warn.Render(plural(n, "task pending", "tasks pending")))
+		parts = append(parts, st.Warn.Render(i18n.N("ui.status.pending", n)))
 	}
 	left := strings.Join(parts, st.Muted.Render(" │ "))
 	var msg string
@@ -40,7 +41,7 @@ func (m *Model) statusLine(w int) string {
 		msg = st.Error.Render("✗ " + line(m.problem))
 	}
 	hk, _ := m.keys.short(ActHelp)
-	right := " " + st.Muted.Render(hk+" help")
+	right := " " + st.Muted.Render(i18n.T("ui.hint.help", hk))
 	if msg != "" {
 		left += st.Muted.Render(" │ ") + msg
 	}

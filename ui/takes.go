@@ -8,6 +8,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 )
 
@@ -96,7 +97,7 @@ func switchTakeCmd(st *store.Store, pl Player, source SourceFunc, id string, pos
 			}
 		}
 		if len(ids) < 2 || i < 0 {
-			return switchedMsg{from: id, err: errors.New("this song has no other take to compare (its task made only this one)")}
+			return switchedMsg{from: id, err: errors.New(i18n.T("player.takes.only_one"))}
 		}
 		next := ids[(i+1)%len(ids)]
 		c, err := st.Clip(next)
@@ -132,14 +133,14 @@ func (m *Model) takeKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case km.is(msg, ActSwitchTake):
 		id := m.plr.st.Track.ID
 		if _, ok := m.positionIn(id); !ok {
-			m.problem = "nothing is playing: play a song, then switch to its other take"
+			m.problem = i18n.T("player.takes.nothing_playing")
 			return nil, true
 		}
 		return switchTakeCmd(m.st, m.pl, m.o.Source, id, m.plr.st.Position), true
 	case km.is(msg, ActKeepTake):
 		id := m.plr.st.Track.ID
 		if id == "" {
-			m.problem = "nothing is playing: the keeper is the take that plays"
+			m.problem = i18n.T("player.takes.nothing_to_keep")
 			return nil, true
 		}
 		return m.keepCmd(id), true
@@ -149,12 +150,12 @@ func (m *Model) takeKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 
 func (m *Model) handleSwitched(msg switchedMsg) {
 	if msg.err != nil {
-		m.setProblem("other take", msg.err)
+		m.setProblem(i18n.T("player.takes.other_take"), msg.err)
 		return
 	}
 	m.takes = takes{trackID: msg.to, ids: msg.ids}
 	i := m.takes.index(msg.to)
-	m.setNotice(fmt.Sprintf("take %s of %d: %s, from %s · %s keeps it", takeName(i), len(msg.ids), line(msg.title),
+	m.setNotice(i18n.T("player.takes.switched", takeName(i), len(msg.ids), line(msg.title),
 		clock(msg.pos), actionKey(m.keys, ActKeepTake)))
 }
 
@@ -164,5 +165,5 @@ func (m *Model) takeLabel() string {
 	if id == "" || m.takes.trackID != id || len(m.takes.ids) < 2 {
 		return ""
 	}
-	return fmt.Sprintf("take %s of %d", takeName(m.takes.index(id)), len(m.takes.ids))
+	return i18n.T("player.takes.label", takeName(m.takes.index(id)), len(m.takes.ids))
 }

@@ -9,6 +9,7 @@ import (
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/internal/safetext"
 )
 
@@ -86,11 +87,40 @@ func wrap(s string, w int) []string {
 			out = append(out, "")
 			continue
 		}
-		for _, l := range strings.Split(ansi.Wrap(para, w, " -"), "\n") {
+		var lines []string
+		if hasWide(para) {
+			// ansi.Wrap takes a run of CJK without spaces for one word and moves it to the
+			// next line whole; wrapPara breaks between its characters, keeping closing
+			// punctuation off a line's start.
+			lines, _ = wrapPara(para, w)
+		} else {
+			lines = strings.Split(ansi.Wrap(para, w, " -"), "\n")
+		}
+		for _, l := range lines {
 			out = append(out, trunc(l, w))
 		}
 	}
 	return out
+}
+
+// hasWide reports whether s, plain text without escape sequences, holds a wide (CJK, emoji)
+// grapheme: text that breaks between characters rather than only at spaces.
+func hasWide(s string) bool {
+	if strings.IndexByte(s, 0x1b) >= 0 {
+		return false // styled text: ansi.Wrap knows escape sequences, wrapPara does not
+	}
+	for i := 0; i < len(s); {
+		if s[i] < 0x80 {
+			i++
+			continue
+		}
+		g, gw := cluster(s[i:])
+		if gw >= 2 {
+			return true
+		}
+		i += len(g)
+	}
+	return false
 }
 
 // clock formats a duration as m:ss or h:mm:ss.
@@ -107,12 +137,22 @@ func clock(d time.Duration) string {
 
 func secs(f float64) time.Duration { return time.Duration(f * float64(time.Second)) }
 
-// plural says "1 clip" / "3 clips".
+// plural says "1 clip" / "3 clips" in the language in use. The nouns it knows are in
+// countKeys; another noun is said as given (English), so prefer i18n.N with a whole message.
 func plural(n int, one, many string) string {
+	if key, ok := countKeys[one]; ok {
+		return i18n.N(key, n)
+	}
 	if n == 1 {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// countKeys are the counted nouns plural knows: the English singular and its catalog key.
+var countKeys = map[string]string{
+	"clip":  "ui.count.clip",
+	"match": "ui.count.match",
 }
 
 // thousands groups digits: 100000 -> "100,000".

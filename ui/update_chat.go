@@ -10,6 +10,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/studio"
 )
@@ -73,7 +74,7 @@ func saveChatHistoryCmd(st *store.Store, h []string) tea.Cmd {
 			return nil
 		}
 		if err := st.SetSetting(chatHistoryKey, h); err != nil {
-			return noticeMsg{text: "could not save the chat history: " + err.Error(), err: true}
+			return noticeMsg{text: i18n.T("chat.history_not_saved", err.Error()), err: true}
 		}
 		return nil
 	}
@@ -91,7 +92,7 @@ func (m *Model) sendChat(prompt string) tea.Cmd {
 	}
 	if c.active {
 		k, _ := m.keys.short(ActChatStop)
-		m.setNotice("an answer is still streaming (" + k + " stops it)")
+		m.setNotice(i18n.T("chat.still_streaming", k))
 		return nil
 	}
 	id := c.seq + 1
@@ -119,7 +120,7 @@ func (m *Model) stopChat() {
 	}
 	c.flush(m.libRow)
 	c.active, c.stopped, c.waiting = false, true, false
-	c.status, c.statusKind = "stopped — what arrived is kept", lineNote
+	c.status, c.statusKind = i18n.T("chat.stopped"), lineNote
 }
 
 // stopAllChats cancels every chat still running and waits (bounded) for their goroutines, so
@@ -134,7 +135,7 @@ func (m *Model) stopAllChats() {
 		select {
 		case <-r.done:
 		case <-deadline:
-			m.log.Warn("a chat did not stop in time")
+			m.log.Warn("a chat did not stop in time") // i18n:ignore: a log message
 			return
 		}
 	}
@@ -177,7 +178,7 @@ func (m *Model) handleChat(msg tea.Msg) tea.Cmd {
 	case chatHistoryMsg:
 		m.quiet = true
 		if msg.err != nil {
-			m.log.Warn("chat history", "err", msg.err)
+			m.log.Warn("chat history", "err", msg.err) // i18n:ignore: a log message
 		}
 		if msg.ok {
 			c.loadedHistory(msg.items)
@@ -229,7 +230,7 @@ func (m *Model) chatDone(msg chatDoneMsg) tea.Cmd {
 	}
 	if c.stopped {
 		if msg.task != nil && !msg.task.Finished() && len(c.cards) > 0 {
-			c.status = "stopped — what arrived is kept; the songs are still being made (see Tasks)"
+			c.status = i18n.T("chat.stopped_still_making")
 		}
 		return nil
 	}
@@ -260,15 +261,15 @@ func chatOutcome(msg chatDoneMsg, songs int) (string, lineKind, string) {
 	switch {
 	case err == nil && songs == 0:
 		if t != nil && t.Error != "" {
-			return "✗ " + t.Error, lineError, "no songs"
+			return "✗ " + studio.Localize(t.Error), lineError, i18n.T("chat.head.no_songs")
 		}
-		return "the answer named no songs", lineNote, "no songs"
+		return i18n.T("chat.no_songs"), lineNote, i18n.T("chat.head.no_songs")
 	case err == nil:
-		return "done · " + plural(songs, "song", "songs") + " in the library", lineNote, plural(songs, "song", "songs")
+		return i18n.N("chat.done", songs), lineNote, i18n.N("chat.head.songs", songs)
 	case canceled:
-		return "stopped — what arrived is kept", lineNote, "stopped"
+		return i18n.T("chat.stopped"), lineNote, i18n.T("chat.header.stopped")
 	case errors.Is(err, studio.ErrReadOnly):
-		return "✗ " + err.Error(), lineError, "read-only"
+		return "✗ " + err.Error(), lineError, i18n.T("chat.head.read_only")
 	}
 	// The client's message is already in words ("the stream was cut after 1234 bytes; what
 	// arrived is kept"); the kind says what happened.
@@ -276,20 +277,23 @@ func chatOutcome(msg chatDoneMsg, songs int) (string, lineKind, string) {
 	if ce != nil && ce.Message != "" {
 		detail = ce.Message
 	}
-	s, head := "✗ "+err.Error(), "failed"
+	s, head, said := "✗ "+err.Error(), i18n.T("chat.head.failed"), err.Error()
 	switch {
 	case errors.Is(err, client.ErrNetwork):
-		s, head = "✗ the connection was cut: "+detail, "ended early"
+		s, head, said = i18n.T("chat.cut", detail), i18n.T("chat.head.ended_early"), detail
 	case errors.Is(err, client.ErrTimeout):
-		s, head = "✗ the relay went silent: "+detail, "ended early"
+		s, head, said = i18n.T("chat.silent", detail), i18n.T("chat.head.ended_early"), detail
 	case errors.Is(err, client.ErrUpstream):
-		s, head = "✗ the relay reported an error: "+detail, "relay error"
+		s, head, said = i18n.T("chat.relay_error", detail), i18n.T("chat.head.relay_error"), detail
 	}
-	if !strings.Contains(s, "kept") && msgGot(msg) {
-		s += "; what arrived is kept"
+	// The client's own words may already say that what arrived is kept (its stream messages
+	// do, in the language in use; "kept" is how English text other than the client's says it).
+	kept := strings.Contains(said, "kept") || strings.Contains(said, i18n.T("chat.kept_phrase"))
+	if !kept && msgGot(msg) {
+		s = i18n.T("chat.kept", s)
 	}
 	if following {
-		s += " · its songs are followed through the relay (see Tasks)"
+		s = i18n.T("chat.following", s)
 	}
 	return s, lineError, head
 }

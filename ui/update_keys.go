@@ -1,10 +1,11 @@
 package ui
 
 import (
-	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"sunostudio/internal/i18n"
 )
 
 // handleKey routes a key press: overlay first, then the keys that work everywhere (even in
@@ -159,7 +160,7 @@ func (m *Model) do(intent any) tea.Cmd {
 		m.openModels()
 	case lyricsPromptIntent:
 		if m.lyrics.pending != "" {
-			m.lyrics.note, m.lyrics.noteErr = "a lyrics task is already running", true
+			m.lyrics.note, m.lyrics.noteErr = i18n.T("lyrics.already_running"), true
 			return nil
 		}
 		return m.openPrompt()
@@ -168,7 +169,7 @@ func (m *Model) do(intent any) tea.Cmd {
 		m.lyrics.note = ""
 		return submitLyricsCmd(m.eng, it.prompt)
 	case retryIntent:
-		m.setNotice("resubmitting " + it.id + "…")
+		m.setNotice(i18n.T("tasks.resubmitting", it.id))
 		return retryCmd(m.eng, it.id)
 	case recheckIntent:
 		return recheckCmd(m.eng, it.id)
@@ -195,9 +196,9 @@ func (m *Model) do(intent any) tea.Cmd {
 		if title == "" {
 			title = it.id
 		}
-		m.openConfirm("Delete", []string{
-			fmt.Sprintf("Delete %q and its files from the library?", title),
-			"This cannot be undone.",
+		m.openConfirm(i18n.T("ui.dialog.delete.title"), []string{
+			i18n.T("ui.dialog.delete.question", title),
+			i18n.T("ui.dialog.delete.undoable"),
 		}, confirmedDelete{it.id, it.title})
 	case confirmedDelete:
 		return deleteCmd(m.eng, it.id, it.title)
@@ -205,7 +206,7 @@ func (m *Model) do(intent any) tea.Cmd {
 		return m.openCraft(it)
 	case exportIntent:
 		path := exportPath(m.o.ExportDir, m.now())
-		m.setNotice("exporting the library…")
+		m.setNotice(i18n.T("ui.notice.exporting"))
 		return exportCmd(m.st, path)
 	case quitIntent:
 		return m.quit()
@@ -228,15 +229,15 @@ func (m *Model) requestQuit() tea.Cmd {
 	switch {
 	case m.chat.active:
 		// Quitting stops the stream; the chat's task resumes at the next start.
-		what = "a chat answer is still streaming"
+		what = i18n.T("ui.dialog.quit.chat")
 	case pending > 0:
-		what = plural(pending, "task is", "tasks are") + " still being generated"
+		what = i18n.N("ui.dialog.quit.tasks", pending)
 	default:
-		what = "songs are still downloading"
+		what = i18n.T("ui.dialog.quit.downloads")
 	}
-	m.openConfirm("Quit?", []string{
-		what + ".",
-		"Nothing is lost: sunostudio picks the work up again at the next start.",
+	m.openConfirm(i18n.T("ui.dialog.quit.title"), []string{
+		what,
+		i18n.T("ui.dialog.quit.nothing_lost"),
 	}, quitIntent{force: true})
 	return nil
 }

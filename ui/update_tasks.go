@@ -6,6 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/studio"
 )
@@ -89,16 +90,16 @@ func (m *Model) lyricsResult(t *store.Task) tea.Cmd {
 	}
 	m.lyrics.pending = ""
 	if t.Status != store.TaskSucceeded || t.LyricsText == "" {
-		msg := "the lyrics task failed"
+		msg := i18n.T("lyrics.task_failed")
 		if t.Error != "" {
-			msg += ": " + t.Error
+			msg = i18n.T("lyrics.task_failed_because", studio.Localize(t.Error))
 		}
 		m.lyrics.note, m.lyrics.noteErr = msg, true
 		return nil
 	}
 	m.lyrics.replace(clean(t.LyricsText))
 	k, _ := m.keys.short(ActUndoLyrics)
-	m.lyrics.note, m.lyrics.noteErr = "lyrics written: "+line(t.LyricsTitle)+" ("+k+" brings back your text)", false
+	m.lyrics.note, m.lyrics.noteErr = i18n.T("lyrics.written", line(t.LyricsTitle), k), false
 	if m.create.custom && m.create.value(fTitle) == "" && t.LyricsTitle != "" {
 		m.create.inputs[fTitle].SetValue(line(t.LyricsTitle))
 	}
@@ -148,19 +149,19 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case rowsMsg:
 		if msg.err != nil {
-			m.setProblem("library", msg.err)
+			m.setProblem(i18n.T("ui.what.library"), msg.err)
 			return nil
 		}
 		m.lib.setRows(msg.rows, true)
 	case tasksMsg:
 		if msg.err != nil {
-			m.setProblem("tasks", msg.err)
+			m.setProblem(i18n.T("ui.what.tasks"), msg.err)
 		}
 		m.tasks.set(msg.items)
 		return m.startTick()
 	case draftMsg:
 		if msg.err != nil {
-			m.setProblem("lyrics draft", msg.err)
+			m.setProblem(i18n.T("ui.what.lyrics_draft"), msg.err)
 		}
 		if msg.ok && m.lyrics.value() == "" {
 			// A draft may carry escape sequences (an imported export, relay lyrics saved by an
@@ -186,7 +187,7 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		return saveDraftCmd(m.st, m.draft(), m.lyrics.seq)
 	case draftSavedMsg:
 		if msg.err != nil {
-			m.setProblem("saving the lyrics draft", msg.err)
+			m.setProblem(i18n.T("ui.what.saving_draft"), msg.err)
 			return nil
 		}
 		m.lyrics.saved = msg.d
@@ -202,34 +203,34 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		return m.submitted(msg)
 	case retryMsg:
 		if msg.err != nil {
-			m.setProblem("retry "+msg.from, msg.err)
+			m.setProblem(i18n.T("ui.what.retry", msg.from), msg.err)
 			return nil
 		}
 		m.tasks.upsertTask(msg.task)
 		m.tasks.selectID(msg.task.ID)
-		m.setNotice("resubmitted as " + msg.task.ID)
+		m.setNotice(i18n.T("tasks.resubmitted", msg.task.ID))
 		return m.startTick()
 	case favMsg:
 		if msg.err != nil {
-			m.setProblem("favourite", msg.err)
+			m.setProblem(i18n.T("ui.what.favourite"), msg.err)
 			return nil
 		}
 		m.lib.upsert(store.RowOf(msg.clip))
 		if msg.kept {
-			name := ""
+			notice := i18n.T("ui.notice.kept", line(msg.clip.Title))
 			if i := m.takes.index(msg.clip.ID); i >= 0 && len(m.takes.ids) > 1 {
-				name = " take " + takeName(i)
+				notice = i18n.T("ui.notice.kept_take", takeName(i), line(msg.clip.Title))
 			}
-			m.setNotice("kept" + name + ": ★ " + line(msg.clip.Title))
+			m.setNotice(notice)
 		}
 		return m.detailSeesClip(msg.clip)
 	case deletedMsg:
 		if msg.err != nil {
-			m.setProblem("delete", msg.err)
+			m.setProblem(i18n.T("ui.what.delete"), msg.err)
 			return nil
 		}
 		m.lib.remove(msg.id)
-		m.setNotice("deleted " + line(msg.title))
+		m.setNotice(i18n.T("ui.notice.deleted", line(msg.title)))
 	case detailMsg:
 		if msg.id != m.lib.loadingInfo {
 			m.quiet = true // the user asked for another clip since
@@ -237,7 +238,7 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		}
 		m.lib.loadingInfo = ""
 		if msg.e != nil {
-			m.setProblem("details", msg.e)
+			m.setProblem(i18n.T("ui.what.details"), msg.e)
 			return nil
 		}
 		if d := m.lib.detail; d != nil && d.c.ID == msg.d.c.ID {
@@ -256,18 +257,18 @@ func (m *Model) handleResult(msg tea.Msg) tea.Cmd {
 		m.lib.setDetail(msg.d)
 	case playMsg:
 		if msg.err != nil {
-			m.setProblem("play", msg.err)
+			m.setProblem(i18n.T("ui.what.play"), msg.err)
 			return nil
 		}
 		if msg.queued {
-			m.setNotice("queued " + line(msg.title))
+			m.setNotice(i18n.T("ui.notice.queued", line(msg.title)))
 		}
 	case exportMsg:
 		if msg.err != nil {
 			m.setProblem("", msg.err)
 			return nil
 		}
-		m.setNotice("library exported to " + msg.path)
+		m.setNotice(i18n.T("ui.notice.exported", msg.path))
 	case quotaMsg:
 		if msg.err != nil {
 			m.log.Debug("quota", "err", msg.err)
@@ -316,7 +317,7 @@ func (m *Model) submitted(msg submitMsg) tea.Cmd {
 	if msg.lyrics {
 		if msg.err != nil {
 			m.lyrics.pending = ""
-			m.lyrics.note, m.lyrics.noteErr = "write lyrics: "+msg.err.Error(), true
+			m.lyrics.note, m.lyrics.noteErr = i18n.T("lyrics.write_failed", msg.err.Error()), true
 			return nil
 		}
 		m.lyrics.pending = msg.task.ID
@@ -326,7 +327,7 @@ func (m *Model) submitted(msg submitMsg) tea.Cmd {
 	}
 	m.create.submitting = false
 	if msg.err != nil {
-		m.create.note, m.create.noteErr = "not submitted: "+msg.err.Error(), true
+		m.create.note, m.create.noteErr = i18n.T("create.not_submitted", msg.err.Error()), true
 		if errors.Is(msg.err, studio.ErrReadOnly) {
 			m.create.note = msg.err.Error()
 		}
@@ -334,7 +335,7 @@ func (m *Model) submitted(msg submitMsg) tea.Cmd {
 	}
 	m.tasks.upsertTask(msg.task)
 	m.tasks.selectID(msg.task.ID)
-	m.create.note, m.create.noteErr = "submitted: task "+msg.task.ID+" (see Tasks)", false
+	m.create.note, m.create.noteErr = i18n.T("create.submitted", msg.task.ID), false
 	return m.startTick()
 }
 

@@ -1,0 +1,101 @@
+package studio
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+
+	"sunostudio/internal/i18n"
+)
+
+// The English of each stored text is its catalog message (with %v for the %w that wraps).
+func TestStoredTextsAreTheirEnglishMessages(t *testing.T) {
+	if i18n.Current() != i18n.English {
+		t.Skip("the catalog is not in English")
+	}
+	seen := map[string]bool{}
+	for _, m := range storedMsgs {
+		if seen[m.key] {
+			t.Errorf("%s listed twice", m.key)
+		}
+		seen[m.key] = true
+		if !i18n.Has(m.key) {
+			t.Errorf("%s: no such message", m.key)
+			continue
+		}
+		if got, want := i18n.T(m.key), strings.ReplaceAll(m.format, "%w", "%v"); got != want {
+			t.Errorf("%s:\n  catalog %q\n  stored  %q", m.key, got, want)
+		}
+	}
+	// In English, stored texts are shown as they are.
+	s := fmt.Sprintf(storedAssetGaveUp, "wav", 3, fmt.Errorf(storedFileGone, 404))
+	if Localize(s) != s {
+		t.Errorf("Localize changed English text: %q", Localize(s))
+	}
+}
+
+func TestSentinelMessagesExist(t *testing.T) {
+	for _, e := range []error{ErrBadInput, ErrReadOnly, ErrNoAudio, textErr("studio.err.engine_stopped")} {
+		if !i18n.Has(string(e.(textErr))) {
+			t.Errorf("%s: no such message", e)
+		}
+	}
+}
+
+// inChinese runs f with the catalog in Chinese, in a child process of this test binary: the
+// language is process-wide, and other tests in this package, running in parallel, read English.
+func inChinese(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	const env = "SUNOSTUDIO_TEST_CHINESE"
+	if os.Getenv(env) == t.Name() {
+		i18n.Use(i18n.Chinese)
+		t.Cleanup(func() { i18n.Use(i18n.English) })
+		f(t)
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^"+regexp.QuoteMeta(t.Name())+"$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), env+"="+t.Name())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("in Chinese: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
+		t.Fatalf("the test did not run in the child process:\n%s", out)
+	}
+}
+
+// Stored texts stay English in the library and are said in Chinese when shown; what the
+// engine did not write (the relay's words) is left alone.
+func TestLocalizeReadsStoredTextsInChinese(t *testing.T) {
+	inChinese(t, func(t *testing.T) {
+		for _, c := range []struct{ stored, want string }{
+			{storedTimedOut, "截止时间前没有结果；请稍后重新检查（中转站可能仍会完成它）"},
+			{fmt.Sprintf(storedAssetGaveUp, "wav", 3, fmt.Errorf(storedFileGone, 404)),
+				"wav 在尝试 3 次后仍无法下载：文件已从中转站删除（HTTP 404；中转站大约 14 天后会删除文件）"},
+			{fmt.Errorf(storedAudioCut, 1200, errors.New("unexpected EOF")).Error(), "音频下载在 1200 字节后中断：unexpected EOF"},
+			{fmt.Errorf(storedCoverFailed, fmt.Errorf(storedNotImage, "text/html")).Error(), "封面：封面不是图片（text/html）"},
+			{fmt.Sprintf(storedAudioLength, 10.0, 120.5), "下载的音频长 10.0 秒，但中转站说是 120.5 秒"},
+			{fmt.Sprintf(storedNotURL, "ftp://x"), "不是网址：\"ftp://x\""},
+			{"生成失败: content policy", "生成失败: content policy"},
+			{"moderation", "moderation"},
+			{"", ""},
+		} {
+			if got := Localize(c.stored); got != c.want {
+				t.Errorf("Localize(%q)\n  got  %q\n  want %q", c.stored, got, c.want)
+			}
+		}
+		// A stored error shown live keeps its cause for errors.Is.
+		cause := errors.New("cause")
+		err := localized(fmt.Errorf(storedFileCut, 5, cause))
+		if !errors.Is(err, cause) || err.Error() != "下载在 5 字节后中断：cause" {
+			t.Errorf("localized: %v", err)
+		}
+		if got := ErrReadOnly.Error(); !strings.Contains(got, "只读") {
+			t.Errorf("ErrReadOnly in Chinese: %q", got)
+		}
+	})
+}
