@@ -156,6 +156,29 @@ func (a *app) openClient() error {
 // start resumes the engine's background work: tracking and downloads.
 func (a *app) start() error { return a.eng.Start() }
 
+// engineUse says whether a command needs the engine's background work (tracking, downloads).
+type engineUse bool
+
+const (
+	engineIdle    engineUse = false // library and relay calls only
+	engineRunning engineUse = true  // the engine is started before the command runs
+)
+
+// withApp opens the app, starts the engine when asked, runs fn and closes the app.
+func withApp(cmd *cobra.Command, g *globals, need access, eng engineUse, fn func(a *app) error) error {
+	a, err := openApp(cmd, g, need)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if eng == engineRunning {
+		if err := a.start(); err != nil {
+			return err
+		}
+	}
+	return fn(a)
+}
+
 func (a *app) close() {
 	if a.eng != nil {
 		a.eng.Close()

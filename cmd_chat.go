@@ -29,15 +29,9 @@ func newChatCmd(g *globals) *cobra.Command {
 			if strings.TrimSpace(args[0]) == "" {
 				return usageError{errors.New(i18n.T("cli.err.empty_prompt"))}
 			}
-			a, err := openApp(cmd, g, readWrite)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			if err := a.start(); err != nil {
-				return err
-			}
-			return a.runChat(cmd, client.ChatRequest{Prompt: args[0], Model: model}, !noWait)
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
+				return a.runChat(cmd, client.ChatRequest{Prompt: args[0], Model: model}, !noWait)
+			})
 		},
 	}
 	cmd.Flags().StringVar(&model, "model", "", i18n.T("cli.chat.flag.model"))

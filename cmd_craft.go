@@ -67,19 +67,6 @@ func craftErr(err error) error {
 	return err
 }
 
-// withEngine opens the app read-write, starts the engine and runs fn.
-func withEngine(cmd *cobra.Command, g *globals, fn func(a *app) error) error {
-	a, err := openApp(cmd, g, readWrite)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	if err := a.start(); err != nil {
-		return err
-	}
-	return fn(a)
-}
-
 // submitted reports a craft task and finishes it like generate does. msgKey is the message
 // that says it was submitted, with the task's id.
 func (a *app) submitted(cmd *cobra.Command, msgKey string, t *store.Task, err error, wait bool) error {
@@ -107,7 +94,7 @@ func newExtendCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withEngine(cmd, g, func(a *app) error {
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
 				t, err := a.eng.Extend(cmd.Context(), args[0], at, o.Lyrics, o.Tags, o.Title, o.Model)
 				return a.submitted(cmd, "cli.extend.submitted", t, err, f.wait)
 			})
@@ -126,7 +113,7 @@ func newConcatCmd(g *globals) *cobra.Command {
 		Long:  withStockNote(i18n.T("cli.concat.long")),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withEngine(cmd, g, func(a *app) error {
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
 				t, err := a.eng.FullSong(cmd.Context(), args[0])
 				return a.submitted(cmd, "cli.concat.submitted", t, err, wait)
 			})
@@ -155,7 +142,7 @@ func newCoverCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withEngine(cmd, g, func(a *app) error {
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
 				if audioURL == "" {
 					t, err := a.eng.Cover(cmd.Context(), args[0], o)
 					return a.submitted(cmd, "cli.cover.submitted", t, err, f.wait)
@@ -190,7 +177,7 @@ func newReplaceCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withEngine(cmd, g, func(a *app) error {
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
 				t, err := a.eng.ReplaceSection(cmd.Context(), args[0], start, end, o)
 				return a.submitted(cmd, "cli.replace.submitted", t, err, f.wait)
 			})
@@ -210,7 +197,7 @@ func newStemsCmd(g *globals) *cobra.Command {
 		Long:  withStockNote(i18n.T("cli.stems.long")),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withEngine(cmd, g, func(a *app) error {
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
 				t, err := a.eng.Stems(cmd.Context(), args[0])
 				return a.submitted(cmd, "cli.stems.submitted", t, err, wait)
 			})
@@ -234,7 +221,7 @@ func newUploadCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withEngine(cmd, g, func(a *app) error {
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
 				if cover {
 					up, t, err := a.eng.CoverURL(cmd.Context(), args[0], o)
 					if up != nil {

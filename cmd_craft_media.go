@@ -57,20 +57,17 @@ func newPersonaCreateCmd(g *globals) *cobra.Command {
 			if strings.TrimSpace(name) == "" {
 				return usageError{errors.New(i18n.T("cli.err.persona_name"))}
 			}
-			a, err := openApp(cmd, g, readWrite)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			p, err := a.eng.CreatePersona(cmd.Context(), args[0], name, description)
-			if err != nil {
-				return craftErr(err)
-			}
-			if a.json {
-				return printJSON(a.out, personaView(p))
-			}
-			fmt.Fprintf(a.out, "%s\t%s\n", p.ID, safetext.Line(p.Name))
-			return nil
+			return withApp(cmd, g, readWrite, engineIdle, func(a *app) error {
+				p, err := a.eng.CreatePersona(cmd.Context(), args[0], name, description)
+				if err != nil {
+					return craftErr(err)
+				}
+				if a.json {
+					return printJSON(a.out, personaView(p))
+				}
+				fmt.Fprintf(a.out, "%s\t%s\n", p.ID, safetext.Line(p.Name))
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&name, "name", "", i18n.T("cli.persona.create.flag.name"))
@@ -84,27 +81,24 @@ func newPersonaListCmd(g *globals) *cobra.Command {
 		Short: i18n.T("cli.persona.list.short"),
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := openApp(cmd, g, readOnly)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			ps, err := a.eng.Personas()
-			if err != nil {
-				return err
-			}
-			if a.json {
-				views := make([]personaJSON, 0, len(ps))
-				for _, p := range ps {
-					views = append(views, personaView(p))
+			return withApp(cmd, g, readOnly, engineIdle, func(a *app) error {
+				ps, err := a.eng.Personas()
+				if err != nil {
+					return err
 				}
-				return printJSON(a.out, views)
-			}
-			for _, p := range ps {
-				fmt.Fprintln(a.out, i18n.T("cli.persona.list.line", pad(p.ID, 36), pad(p.Name, 20), pad(p.RootClipID, 36),
-					fmtTime(p.CreatedAt), safetext.Line(p.Description)))
-			}
-			return nil
+				if a.json {
+					views := make([]personaJSON, 0, len(ps))
+					for _, p := range ps {
+						views = append(views, personaView(p))
+					}
+					return printJSON(a.out, views)
+				}
+				for _, p := range ps {
+					fmt.Fprintln(a.out, i18n.T("cli.persona.list.line", pad(p.ID, 36), pad(p.Name, 20), pad(p.RootClipID, 36),
+						fmtTime(p.CreatedAt), safetext.Line(p.Description)))
+				}
+				return nil
+			})
 		},
 	}
 }
@@ -121,7 +115,7 @@ func newPersonaUseCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return withEngine(cmd, g, func(a *app) error {
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
 				t, err := a.eng.GenerateWithPersona(cmd.Context(), args[0], clipID, o)
 				return a.submitted(cmd, "cli.persona.use.submitted", t, err, f.wait)
 			})
@@ -160,7 +154,7 @@ func newAssetCmd(g *globals, kind client.Kind, name, what string, request assetR
 		Long:  withStockNote(i18n.T("cli.asset.long", what, name)),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return withEngine(cmd, g, func(a *app) error {
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
 				t, path, err := request(a.eng, cmd.Context(), args[0])
 				if err != nil {
 					return craftErr(err)
@@ -225,49 +219,43 @@ func newTimingCmd(g *globals) *cobra.Command {
 		Example: i18n.T("cli.timing.example"),
 		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			need := readOnly // a snapshot will do: the words are fetched, just not kept
+			need, eng := readOnly, engineIdle // a snapshot will do: the words are fetched, just not kept
 			if wait {
-				need = readWrite
+				need, eng = readWrite, engineRunning
 			}
-			a, err := openApp(cmd, g, need)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			if wait {
-				if err := a.start(); err != nil {
-					return err
+			return withApp(cmd, g, need, eng, func(a *app) error {
+				if wait {
+					if err := a.waitForClip(cmd, args[0]); err != nil {
+						return err
+					}
 				}
-				if err := a.waitForClip(cmd, args[0]); err != nil {
-					return err
+				words, err := a.eng.Timing(cmd.Context(), args[0])
+				if err != nil {
+					return craftErr(err)
 				}
-			}
-			words, err := a.eng.Timing(cmd.Context(), args[0])
-			if err != nil {
-				return craftErr(err)
-			}
-			if a.json {
-				out := timingJSON{ClipID: args[0], Words: make([]timingWord, len(words))}
-				for i, w := range words {
-					out.Words[i] = timingWord{Word: w.Word, Start: w.Start, End: w.End}
+				if a.json {
+					out := timingJSON{ClipID: args[0], Words: make([]timingWord, len(words))}
+					for i, w := range words {
+						out.Words[i] = timingWord{Word: w.Word, Start: w.Start, End: w.End}
+					}
+					return printJSON(a.out, out)
 				}
-				return printJSON(a.out, out)
-			}
-			for i, ln := range studio.SyncedLyrics(words).Lines {
-				if ln.Section != "" {
-					if i > 0 {
+				for i, ln := range studio.SyncedLyrics(words).Lines {
+					if ln.Section != "" {
+						if i > 0 {
+							fmt.Fprintln(a.out)
+						}
+						fmt.Fprintf(a.out, "[%s]\n", safetext.Line(ln.Section))
+					} else if ln.StanzaStart && i > 0 {
 						fmt.Fprintln(a.out)
 					}
-					fmt.Fprintf(a.out, "[%s]\n", safetext.Line(ln.Section))
-				} else if ln.StanzaStart && i > 0 {
-					fmt.Fprintln(a.out)
+					fmt.Fprintf(a.out, "%s  %s\n", fmtStamp(ln.Start), safetext.Line(ln.Text))
 				}
-				fmt.Fprintf(a.out, "%s  %s\n", fmtStamp(ln.Start), safetext.Line(ln.Text))
-			}
-			if len(words) == 0 {
-				fmt.Fprintln(a.errw, i18n.T("cli.timing.no_words"))
-			}
-			return nil
+				if len(words) == 0 {
+					fmt.Fprintln(a.errw, i18n.T("cli.timing.no_words"))
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&wait, "wait", false, i18n.T("cli.timing.flag.wait"))

@@ -87,20 +87,14 @@ func newGenerateCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			a, err := openApp(cmd, g, readWrite)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			if err := a.start(); err != nil {
-				return err
-			}
-			t, err := a.eng.Submit(cmd.Context(), req, studio.SubmitOptions{})
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(a.errw, i18n.T("cli.generate.submitted", t.ID))
-			return a.finishTask(cmd.Context(), t, wait)
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
+				t, err := a.eng.Submit(cmd.Context(), req, studio.SubmitOptions{})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(a.errw, i18n.T("cli.generate.submitted", t.ID))
+				return a.finishTask(cmd.Context(), t, wait)
+			})
 		},
 	}
 	fl := cmd.Flags()
@@ -157,20 +151,14 @@ func newLyricsCmd(g *globals) *cobra.Command {
 			if strings.TrimSpace(args[0]) == "" {
 				return usageError{errors.New(i18n.T("cli.err.empty_prompt"))}
 			}
-			a, err := openApp(cmd, g, readWrite)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			if err := a.start(); err != nil {
-				return err
-			}
-			t, err := a.eng.SubmitLyrics(cmd.Context(), args[0])
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(a.errw, i18n.T("cli.lyrics.submitted", t.ID))
-			return a.finishTask(cmd.Context(), t, wait)
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
+				t, err := a.eng.SubmitLyrics(cmd.Context(), args[0])
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(a.errw, i18n.T("cli.lyrics.submitted", t.ID))
+				return a.finishTask(cmd.Context(), t, wait)
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&wait, "wait", false, i18n.T("cli.lyrics.flag.wait"))
@@ -193,15 +181,9 @@ func newBatchCmd(g *globals) *cobra.Command {
 			if err != nil {
 				return usageError{err}
 			}
-			a, err := openApp(cmd, g, readWrite)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			if err := a.start(); err != nil {
-				return err
-			}
-			return a.runBatch(cmd.Context(), lines, parallel)
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
+				return a.runBatch(cmd.Context(), lines, parallel)
+			})
 		},
 	}
 	cmd.Flags().IntVar(&parallel, "parallel", 2, i18n.T("cli.batch.flag.parallel"))

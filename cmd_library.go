@@ -22,34 +22,31 @@ func newTasksCmd(g *globals) *cobra.Command {
 		Short: i18n.T("cli.tasks.short"),
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := openApp(cmd, g, readOnly)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			tasks, err := a.st.Tasks(limit)
-			if err != nil {
-				return err
-			}
-			if a.json {
-				views := make([]studio.TaskJSON, 0, len(tasks))
-				for _, t := range tasks {
-					v, err := a.taskJSON(t)
-					if err != nil {
-						return err
+			return withApp(cmd, g, readOnly, engineIdle, func(a *app) error {
+				tasks, err := a.st.Tasks(limit)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					views := make([]studio.TaskJSON, 0, len(tasks))
+					for _, t := range tasks {
+						v, err := a.taskJSON(t)
+						if err != nil {
+							return err
+						}
+						views = append(views, v)
 					}
-					views = append(views, v)
+					return printJSON(a.out, views)
 				}
-				return printJSON(a.out, views)
-			}
-			for _, t := range tasks {
-				line := fmt.Sprintf("%s  %s  %s %s", pad(t.ID, 36), fmtTime(t.CreatedAt), padRight(kindWord(t.Kind), 7), padRight(statusWord(t.Status), 9))
-				if t.Error != "" {
-					line += "  " + safetext.Line(studio.Localize(t.Error))
+				for _, t := range tasks {
+					line := fmt.Sprintf("%s  %s  %s %s", pad(t.ID, 36), fmtTime(t.CreatedAt), padRight(kindWord(t.Kind), 7), padRight(statusWord(t.Status), 9))
+					if t.Error != "" {
+						line += "  " + safetext.Line(studio.Localize(t.Error))
+					}
+					fmt.Fprintln(a.out, line)
 				}
-				fmt.Fprintln(a.out, line)
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 	cmd.Flags().IntVar(&limit, "limit", 50, i18n.T("cli.tasks.flag.limit"))
@@ -68,27 +65,24 @@ func newListCmd(g *globals) *cobra.Command {
 			default:
 				return usageError{errors.New(i18n.T("cli.err.sort", q.Sort))}
 			}
-			a, err := openApp(cmd, g, readOnly)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			page, err := a.st.Clips(q)
-			if err != nil {
-				return err
-			}
-			if a.json {
-				views := make([]studio.ClipJSON, 0, len(page.Clips))
-				for _, c := range page.Clips {
-					views = append(views, studio.ClipView(c))
+			return withApp(cmd, g, readOnly, engineIdle, func(a *app) error {
+				page, err := a.st.Clips(q)
+				if err != nil {
+					return err
 				}
-				return printJSON(a.out, views)
-			}
-			printClips(a.out, page.Clips)
-			if page.Total > len(page.Clips) {
-				fmt.Fprintln(a.errw, i18n.T("cli.list.shown", len(page.Clips), page.Total))
-			}
-			return nil
+				if a.json {
+					views := make([]studio.ClipJSON, 0, len(page.Clips))
+					for _, c := range page.Clips {
+						views = append(views, studio.ClipView(c))
+					}
+					return printJSON(a.out, views)
+				}
+				printClips(a.out, page.Clips)
+				if page.Total > len(page.Clips) {
+					fmt.Fprintln(a.errw, i18n.T("cli.list.shown", len(page.Clips), page.Total))
+				}
+				return nil
+			})
 		},
 	}
 	f := cmd.Flags()
@@ -108,34 +102,31 @@ func newShowCmd(g *globals) *cobra.Command {
 		Short: i18n.T("cli.show.short"),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := openApp(cmd, g, readOnly)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			id := args[0]
-			if c, err := a.st.Clip(id); err == nil {
-				if a.json {
-					return printJSON(a.out, studio.ClipView(c))
+			return withApp(cmd, g, readOnly, engineIdle, func(a *app) error {
+				id := args[0]
+				if c, err := a.st.Clip(id); err == nil {
+					if a.json {
+						return printJSON(a.out, studio.ClipView(c))
+					}
+					return a.printClipDetails(c)
+				} else if !errors.Is(err, store.ErrNotFound) {
+					return err
 				}
-				return a.printClipDetails(c)
-			} else if !errors.Is(err, store.ErrNotFound) {
-				return err
-			}
-			t, err := a.st.Task(id)
-			if err != nil {
-				return errors.New(i18n.T("cli.err.no_clip_or_task", id))
-			}
-			view, err := a.taskJSON(t)
-			if err != nil {
-				return err
-			}
-			if a.json {
-				return printJSON(a.out, view)
-			}
-			clips, _ := a.st.ClipsOfTask(t.ID)
-			printTask(a.out, t, clips)
-			return nil
+				t, err := a.st.Task(id)
+				if err != nil {
+					return errors.New(i18n.T("cli.err.no_clip_or_task", id))
+				}
+				view, err := a.taskJSON(t)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return printJSON(a.out, view)
+				}
+				clips, _ := a.st.ClipsOfTask(t.ID)
+				printTask(a.out, t, clips)
+				return nil
+			})
 		},
 	}
 }
@@ -184,18 +175,15 @@ func newRmCmd(g *globals) *cobra.Command {
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := openApp(cmd, g, readWrite)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			for _, id := range args {
-				if err := a.eng.DeleteClip(id); err != nil {
-					return withCause(i18n.T("cli.err.delete", id, err), err)
+			return withApp(cmd, g, readWrite, engineIdle, func(a *app) error {
+				for _, id := range args {
+					if err := a.eng.DeleteClip(id); err != nil {
+						return withCause(i18n.T("cli.err.delete", id, err), err)
+					}
+					fmt.Fprintln(a.errw, i18n.T("cli.rm.deleted", id))
 				}
-				fmt.Fprintln(a.errw, i18n.T("cli.rm.deleted", id))
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 }
@@ -207,19 +195,16 @@ func newFavCmd(g *globals) *cobra.Command {
 		Short: i18n.T("cli.fav.short"),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := openApp(cmd, g, readWrite)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			c, err := a.eng.SetFavorite(args[0], !off)
-			if err != nil {
-				return err
-			}
-			if a.json {
-				return printJSON(a.out, studio.ClipView(c))
-			}
-			return nil
+			return withApp(cmd, g, readWrite, engineIdle, func(a *app) error {
+				c, err := a.eng.SetFavorite(args[0], !off)
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return printJSON(a.out, studio.ClipView(c))
+				}
+				return nil
+			})
 		},
 	}
 	cmd.Flags().BoolVar(&off, "off", false, i18n.T("cli.fav.flag.off"))
@@ -237,40 +222,38 @@ func newExportCmd(g *globals) *cobra.Command {
 			if format != "json" && format != "m3u" {
 				return usageError{errors.New(i18n.T("cli.err.format", format))}
 			}
-			a, err := openApp(cmd, g, readOnly)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			w := a.out
-			var tmp *os.File
-			if output != "" && output != "-" {
-				// Write beside the target and rename, so a failed export never truncates an old one.
-				tmp, err = os.CreateTemp(filepath.Dir(output), ".export-*")
+			return withApp(cmd, g, readOnly, engineIdle, func(a *app) error {
+				w := a.out
+				var tmp *os.File
+				var err error
+				if output != "" && output != "-" {
+					// Write beside the target and rename, so a failed export never truncates an old one.
+					tmp, err = os.CreateTemp(filepath.Dir(output), ".export-*")
+					if err != nil {
+						return err
+					}
+					defer os.Remove(tmp.Name())
+					w = tmp
+				}
+				if format == "m3u" {
+					err = a.st.ExportM3U(w)
+				} else {
+					err = a.st.Export(w)
+				}
 				if err != nil {
 					return err
 				}
-				defer os.Remove(tmp.Name())
-				w = tmp
-			}
-			if format == "m3u" {
-				err = a.st.ExportM3U(w)
-			} else {
-				err = a.st.Export(w)
-			}
-			if err != nil {
-				return err
-			}
-			if tmp != nil {
-				if err := tmp.Close(); err != nil {
-					return err
+				if tmp != nil {
+					if err := tmp.Close(); err != nil {
+						return err
+					}
+					if err := os.Rename(tmp.Name(), output); err != nil {
+						return err
+					}
+					fmt.Fprintln(a.errw, i18n.T("cli.export.done", output))
 				}
-				if err := os.Rename(tmp.Name(), output); err != nil {
-					return err
-				}
-				fmt.Fprintln(a.errw, i18n.T("cli.export.done", output))
-			}
-			return nil
+				return nil
+			})
 		},
 	}
 	cmd.Flags().StringVar(&format, "format", "json", i18n.T("cli.export.flag.format"))
@@ -289,24 +272,21 @@ func newImportCmd(g *globals) *cobra.Command {
 				return err
 			}
 			defer f.Close()
-			a, err := openApp(cmd, g, readWrite)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			stats, err := a.st.Import(f)
-			if err != nil {
-				return withCause(i18n.T("cli.err.import", args[0], err), err)
-			}
-			if a.json {
-				return printJSON(a.out, map[string]int{
-					"tasks_added": stats.TasksAdded, "tasks_skipped": stats.TasksSkipped,
-					"clips_added": stats.ClipsAdded, "clips_skipped": stats.ClipsSkipped, "drafts_added": stats.DraftsAdded,
-				})
-			}
-			fmt.Fprintln(a.out, i18n.T("cli.import.done",
-				stats.TasksAdded, stats.ClipsAdded, stats.TasksSkipped, stats.ClipsSkipped, stats.DraftsAdded))
-			return nil
+			return withApp(cmd, g, readWrite, engineIdle, func(a *app) error {
+				stats, err := a.st.Import(f)
+				if err != nil {
+					return withCause(i18n.T("cli.err.import", args[0], err), err)
+				}
+				if a.json {
+					return printJSON(a.out, map[string]int{
+						"tasks_added": stats.TasksAdded, "tasks_skipped": stats.TasksSkipped,
+						"clips_added": stats.ClipsAdded, "clips_skipped": stats.ClipsSkipped, "drafts_added": stats.DraftsAdded,
+					})
+				}
+				fmt.Fprintln(a.out, i18n.T("cli.import.done",
+					stats.TasksAdded, stats.ClipsAdded, stats.TasksSkipped, stats.ClipsSkipped, stats.DraftsAdded))
+				return nil
+			})
 		},
 	}
 }
@@ -317,30 +297,27 @@ func newQuotaCmd(g *globals) *cobra.Command {
 		Short: i18n.T("cli.quota.short"),
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := openApp(cmd, g, readOnly)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			q, err := a.eng.RefreshQuota(cmd.Context())
-			if err != nil {
-				return err
-			}
-			if a.json {
-				return printJSON(a.out, map[string]any{
-					"profile": a.cl.Profile().Name, "limit": q.HardLimit, "used": q.Used,
-					"remaining": q.Remaining, "unlimited": q.Unlimited, "access_until": nullTime(q.AccessUntil),
-				})
-			}
-			if q.Unlimited {
-				fmt.Fprintln(a.out, i18n.T("cli.quota.unlimited", a.cl.Profile().Name, q.Used))
+			return withApp(cmd, g, readOnly, engineIdle, func(a *app) error {
+				q, err := a.eng.RefreshQuota(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if a.json {
+					return printJSON(a.out, map[string]any{
+						"profile": a.cl.Profile().Name, "limit": q.HardLimit, "used": q.Used,
+						"remaining": q.Remaining, "unlimited": q.Unlimited, "access_until": nullTime(q.AccessUntil),
+					})
+				}
+				if q.Unlimited {
+					fmt.Fprintln(a.out, i18n.T("cli.quota.unlimited", a.cl.Profile().Name, q.Used))
+					return nil
+				}
+				fmt.Fprintln(a.out, i18n.T("cli.quota.remaining", a.cl.Profile().Name, q.Remaining, q.HardLimit, q.Used))
+				if !q.AccessUntil.IsZero() {
+					fmt.Fprintln(a.out, i18n.T("cli.quota.expires", fmtTime(q.AccessUntil)))
+				}
 				return nil
-			}
-			fmt.Fprintln(a.out, i18n.T("cli.quota.remaining", a.cl.Profile().Name, q.Remaining, q.HardLimit, q.Used))
-			if !q.AccessUntil.IsZero() {
-				fmt.Fprintln(a.out, i18n.T("cli.quota.expires", fmtTime(q.AccessUntil)))
-			}
-			return nil
+			})
 		},
 	}
 }
@@ -358,20 +335,14 @@ func newResumeCmd(g *globals) *cobra.Command {
 		Short: i18n.T("cli.resume.short"),
 		Args:  exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := openApp(cmd, g, readWrite)
-			if err != nil {
-				return err
-			}
-			defer a.close()
-			if err := a.start(); err != nil {
-				return err
-			}
-			nt, nd, err := a.eng.Resume()
-			if err != nil {
-				return err
-			}
-			fmt.Fprintln(a.errw, i18n.T("cli.resume.resuming", nt, nd))
-			return a.waitAll(cmd)
+			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
+				nt, nd, err := a.eng.Resume()
+				if err != nil {
+					return err
+				}
+				fmt.Fprintln(a.errw, i18n.T("cli.resume.resuming", nt, nd))
+				return a.waitAll(cmd)
+			})
 		},
 	}
 }

@@ -27,14 +27,11 @@ func runTUI(cmd *cobra.Command, g *globals) error {
 	theme, _ := cmd.Flags().GetString("theme")
 	audio, _ := cmd.Flags().GetString("audio")
 	// readOnly: when another sunostudio holds the library, browse a snapshot instead of failing.
-	a, err := openApp(cmd, g, readOnly)
-	if err != nil {
-		return err
-	}
-	defer a.close()
-	if err := a.start(); err != nil {
-		return err
-	}
+	return withApp(cmd, g, readOnly, engineRunning, func(a *app) error { return a.runStudio(cmd, theme, audio) })
+}
+
+// runStudio runs the interactive studio on an open app with its engine started.
+func (a *app) runStudio(cmd *cobra.Command, theme, audio string) error {
 	if theme == "" {
 		theme = a.cfg.File.Theme
 	}

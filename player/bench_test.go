@@ -27,11 +27,17 @@ func BenchmarkPlayToFirstSampleFile(b *testing.B) {
 }
 
 // BenchmarkPlayToFirstSampleStream: Play() of a URL served as a growing mp3 (chunks of 4 KiB
-// every 20 ms, chunked encoding) until the output pulled the first samples. Every iteration uses
-// a new player, closed untimed, which cancels the download (so iterations do not pile up).
+// every 20 ms, chunked encoding) until the output pulled the first samples.
 func BenchmarkPlayToFirstSampleStream(b *testing.B) {
 	data := readFile(b, fixture(b, "phrase1.mp3"))
 	srv, _, _ := slowServer(b, data, 4096, 20*time.Millisecond)
+	benchPlayToFirstSample(b, srv.URL+"/s.mp3")
+}
+
+// benchPlayToFirstSample times Play() of url until the output pulled the first samples. Every
+// iteration uses a new player, closed untimed, which cancels the download (so iterations do
+// not pile up).
+func benchPlayToFirstSample(b *testing.B, url string) {
 	dir := b.TempDir()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -39,7 +45,7 @@ func BenchmarkPlayToFirstSampleStream(b *testing.B) {
 		out := NewManualOutput()
 		p := New(Options{Output: out})
 		out.Pull(1) // the output is started
-		src := Source{URL: srv.URL + "/s.mp3", Path: filepath.Join(dir, fmt.Sprintf("s%d.mp3", i))}
+		src := Source{URL: url, Path: filepath.Join(dir, fmt.Sprintf("s%d.mp3", i))}
 		b.StartTimer()
 		p.Play(src)
 		for deadline := time.Now().Add(5 * time.Second); posSamples(p) <= 0; {

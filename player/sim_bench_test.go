@@ -2,9 +2,7 @@ package player
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -56,28 +54,5 @@ func simStreamURL(b *testing.B) string {
 // simulator (a growing, chunked mp3 paced at real time) until the output pulled the first
 // samples.
 func BenchmarkPlayToFirstSampleSimStream(b *testing.B) {
-	url := simStreamURL(b)
-	dir := b.TempDir()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		b.StopTimer()
-		out := NewManualOutput()
-		p := New(Options{Output: out})
-		out.Pull(1)
-		src := Source{URL: url, Path: filepath.Join(dir, fmt.Sprintf("sim%d.mp3", i))}
-		b.StartTimer()
-		p.Play(src)
-		for deadline := time.Now().Add(5 * time.Second); posSamples(p) <= 0; {
-			if time.Now().After(deadline) {
-				b.Fatalf("no audio: %+v", p.Status())
-			}
-			out.Pull(512)
-			if posSamples(p) <= 0 {
-				time.Sleep(50 * time.Microsecond)
-			}
-		}
-		b.StopTimer()
-		p.Close()
-		b.StartTimer()
-	}
+	benchPlayToFirstSample(b, simStreamURL(b))
 }

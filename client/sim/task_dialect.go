@@ -38,20 +38,25 @@ func (s *Sim) submitted(w http.ResponseWriter, id string) {
 	s.taskOK(w, id)
 }
 
-func (s *Sim) handleSubmitMusic(w http.ResponseWriter, r *http.Request) {
-	f, ok := readFields(w, r)
-	if !ok {
-		return
-	}
-	q := s.musicReqFromTask(f)
+// submit runs create with s.mu held and answers with the new task's id, or with create's error.
+func (s *Sim) submit(w http.ResponseWriter, create func() (*task, *apiErr)) {
 	s.mu.Lock()
-	t, e := s.createMusic(q, kindMusic)
+	t, e := create()
 	s.mu.Unlock()
 	if e != nil {
 		writeTaskError(w, e.status, e.code, e.msg)
 		return
 	}
 	s.submitted(w, t.id)
+}
+
+func (s *Sim) handleSubmitMusic(w http.ResponseWriter, r *http.Request) {
+	f, ok := readFields(w, r)
+	if !ok {
+		return
+	}
+	q := s.musicReqFromTask(f)
+	s.submit(w, func() (*task, *apiErr) { return s.createMusic(q, kindMusic) })
 }
 
 func (s *Sim) handleSubmitLyrics(w http.ResponseWriter, r *http.Request) {
@@ -64,10 +69,7 @@ func (s *Sim) handleSubmitLyrics(w http.ResponseWriter, r *http.Request) {
 		writeTaskError(w, http.StatusBadRequest, "prompt_empty", "prompt_empty")
 		return
 	}
-	s.mu.Lock()
-	t := s.createLyrics(prompt, f.str("notify_hook"), "")
-	s.mu.Unlock()
-	s.submitted(w, t.id)
+	s.submit(w, func() (*task, *apiErr) { return s.createLyrics(prompt, f.str("notify_hook"), ""), nil })
 }
 
 func (s *Sim) handleSubmitUnknown(w http.ResponseWriter, r *http.Request) {
@@ -84,24 +86,16 @@ func (s *Sim) handleSubmitConcat(w http.ResponseWriter, r *http.Request) {
 		writeTaskError(w, http.StatusBadRequest, "invalid_request", "clip_id is empty")
 		return
 	}
-	s.mu.Lock()
-	c := s.lookupClip(id)
-	var t *task
-	var e *apiErr
-	switch {
-	case c == nil:
-		e = badRequest("invalid_request", "clip not found: "+id)
-	case s.clipStage(c, s.now()) != stComplete:
-		e = badRequest("invalid_request", "clip is not complete: "+id)
-	default:
-		t = s.createConcat(c)
-	}
-	s.mu.Unlock()
-	if e != nil {
-		writeTaskError(w, e.status, e.code, e.msg)
-		return
-	}
-	s.submitted(w, t.id)
+	s.submit(w, func() (*task, *apiErr) {
+		c := s.lookupClip(id)
+		switch {
+		case c == nil:
+			return nil, badRequest("invalid_request", "clip not found: "+id)
+		case s.clipStage(c, s.now()) != stComplete:
+			return nil, badRequest("invalid_request", "clip is not complete: "+id)
+		}
+		return s.createConcat(c), nil
+	})
 }
 
 func (s *Sim) handleUpload(w http.ResponseWriter, r *http.Request) {
@@ -210,17 +204,23 @@ func (s *Sim) syntheticTaskJSON(c *clip, now time.Time, u urls) map[string]any {
 	}
 }
 
+// fetchJSON renders what /suno/fetch answers for id: a task, or a standalone clip wrapped as
+// one (see syntheticTaskJSON); nil when it is neither. Must be called with s.mu held.
+func (s *Sim) fetchJSON(id string, now time.Time, u urls) map[string]any {
+	if t, ok := s.tasks[id]; ok {
+		return s.taskJSON(t, now, u)
+	}
+	if c := s.lookupClip(id); c != nil && c.task == nil {
+		return s.syntheticTaskJSON(c, now, u)
+	}
+	return nil
+}
+
 func (s *Sim) handleFetchOne(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
 	u := urls{baseURL(r)}
 	now := s.now()
 	s.mu.Lock()
-	var out map[string]any
-	if t, ok := s.tasks[id]; ok {
-		out = s.taskJSON(t, now, u)
-	} else if c := s.lookupClip(id); c != nil && c.task == nil {
-		out = s.syntheticTaskJSON(c, now, u)
-	}
+	out := s.fetchJSON(r.PathValue("id"), now, u)
 	s.mu.Unlock()
 	if out == nil {
 		writeTaskError(w, http.StatusBadRequest, "task_not_exist", "task_not_exist")
@@ -246,7 +246,6 @@ func (s *Sim) handleFetchBatch(w http.ResponseWriter, r *http.Request) {
 	u := urls{baseURL(r)}
 	now := s.now()
 	out := []map[string]any{}
-	var order []string
 	s.mu.Lock()
 	seen := map[string]bool{}
 	for _, id := range ids {
@@ -254,12 +253,8 @@ func (s *Sim) handleFetchBatch(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		seen[id] = true
-		if t, ok := s.tasks[id]; ok {
-			out = append(out, s.taskJSON(t, now, u))
-			order = append(order, id)
-		} else if c := s.lookupClip(id); c != nil && c.task == nil {
-			out = append(out, s.syntheticTaskJSON(c, now, u))
-			order = append(order, id)
+		if v := s.fetchJSON(id, now, u); v != nil {
+			out = append(out, v)
 		}
 	}
 	s.mu.Unlock()
