@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -21,13 +24,14 @@ type Row struct {
 	Model    string
 	Status   string
 	Duration float64
-	Favorite bool
 	Created  time.Time
-	// HasFile: the clip's audio is in the library folder (LocalPath set).
-	HasFile bool
 	// Download is the download state (DownloadNone, DownloadPending, ...).
 	Download string
 	ParentID string
+	Favorite bool
+	// HasFile: the clip's audio is in the library folder (LocalPath set). (The two booleans
+	// sit together so that they share one word: at 100k rows every word is 0.8 MB.)
+	HasFile bool
 }
 
 // RowOf is the row of a clip, for keeping a list in sync with change events.
@@ -40,13 +44,20 @@ func RowOf(c *Clip) Row {
 // Rows returns every clip as a row, newest first. It reads each record once and extracts only
 // the row's fields with a small scanner that skips the others (lyrics above all) without
 // decoding them, so the cost is one pass over the bytes and a few short strings per clip.
+//
+// The rows' strings are packed: they are copied into shared chunks (rowStrings) instead of
+// one allocation each, and the values that repeat (model, status, download state, the task of
+// consecutive clips) are stored once. At 100k clips that is a third less memory for the strings
+// and a few hundred allocations instead of several hundred thousand.
 func (s *Store) Rows() ([]Row, error) {
 	var out []Row
 	err := s.view(func(tx *bolt.Tx) error {
-		out = make([]Row, 0, clipCount(tx))
+		n := clipCount(tx)
+		out = make([]Row, 0, n)
+		strs := newRowStrings(n)
 		c := tx.Bucket(bClips).Cursor()
 		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			r, err := rowFromJSON(v)
+			r, err := decodeRow(v, strs)
 			if err != nil {
 				return s.damaged("clip", k, err)
 			}
@@ -65,10 +76,27 @@ func (s *Store) Rows() ([]Row, error) {
 
 // rowFromJSON extracts a Row from a clip record. Values of the fields it needs are decoded
 // (strings with escapes go through strconv-compatible JSON unquoting); every other value is
-// skipped by scanning. Field order does not matter.
+// skipped by scanning. Field order does not matter. Each string is its own allocation.
 func rowFromJSON(b []byte) (Row, error) {
-	var r Row
+	return decodeRow(b, nil)
+}
+
+// decodeRow is rowFromJSON with the strings copied into strs (nil: one allocation each).
+// Nothing in the row refers to b, which may be the database's memory map.
+func decodeRow(b []byte, strs *rowStrings) (Row, error) {
 	sc := rowScanner{b: b}
+	if strs != nil {
+		sc.tmp = strs.tmp // reused from row to row
+	}
+	r, err := sc.row(strs)
+	if strs != nil {
+		strs.tmp = sc.tmp
+	}
+	return r, err
+}
+
+func (sc *rowScanner) row(strs *rowStrings) (Row, error) {
+	var r Row
 	sc.space()
 	if !sc.eat('{') {
 		return r, sc.fail("want an object")
@@ -78,8 +106,9 @@ func rowFromJSON(b []byte) (Row, error) {
 		return r, nil
 	}
 	for {
+		sc.tmp = sc.tmp[:0]
 		sc.space()
-		key, err := sc.str()
+		key, err := sc.bytes()
 		if err != nil {
 			return r, err
 		}
@@ -88,35 +117,42 @@ func rowFromJSON(b []byte) (Row, error) {
 			return r, sc.fail("want ':'")
 		}
 		sc.space()
-		switch key {
+		var v []byte
+		switch string(key) {
 		case "id":
-			r.ID, err = sc.str()
+			v, err = sc.bytes()
+			r.ID = strs.copy(v)
 		case "task_id":
-			r.TaskID, err = sc.str()
+			v, err = sc.bytes()
+			r.TaskID = strs.task(v)
 		case "title":
-			r.Title, err = sc.str()
+			v, err = sc.bytes()
+			r.Title = strs.copy(v)
 		case "tags":
-			r.Tags, err = sc.str()
+			v, err = sc.bytes()
+			r.Tags = strs.copy(v)
 		case "model":
-			r.Model, err = sc.str()
+			v, err = sc.bytes()
+			r.Model = strs.common(v)
 		case "status":
-			r.Status, err = sc.str()
+			v, err = sc.bytes()
+			r.Status = strs.common(v)
 		case "download":
-			r.Download, err = sc.str()
+			v, err = sc.bytes()
+			r.Download = strs.common(v)
 		case "parent_id":
-			r.ParentID, err = sc.str()
+			v, err = sc.bytes()
+			r.ParentID = strs.copy(v)
 		case "local_path":
-			var p string
-			p, err = sc.str()
-			r.HasFile = p != ""
+			v, err = sc.bytes()
+			r.HasFile = len(v) > 0
 		case "favorite":
 			r.Favorite, err = sc.boolean()
 		case "duration":
 			r.Duration, err = sc.number()
 		case "created_at":
-			var t string
-			if t, err = sc.str(); err == nil {
-				r.Created, err = time.Parse(time.RFC3339Nano, t)
+			if v, err = sc.bytes(); err == nil {
+				r.Created, err = time.Parse(time.RFC3339Nano, string(v))
 			}
 		default:
 			err = sc.skip()
@@ -138,6 +174,9 @@ func rowFromJSON(b []byte) (Row, error) {
 type rowScanner struct {
 	b []byte
 	i int
+	// tmp holds the decoded values of the current field's strings that have escapes: a key
+	// and its value, one after the other.
+	tmp []byte
 }
 
 func (s *rowScanner) fail(what string) error {
@@ -182,25 +221,116 @@ func (s *rowScanner) strEnd() (int, bool, error) {
 	return 0, false, s.fail("unterminated string")
 }
 
-func (s *rowScanner) str() (string, error) {
+// bytes reads a string value (or null, as empty). The result is only valid until the next
+// field: without escapes it is the value's bytes inside s.b (the transaction's memory map, for
+// a record), with escapes the decoded value in s.tmp. The caller copies what it keeps.
+func (s *rowScanner) bytes() ([]byte, error) {
 	if s.i+4 <= len(s.b) && string(s.b[s.i:s.i+4]) == "null" {
 		s.i += 4
-		return "", nil
+		return nil, nil
 	}
 	end, esc, err := s.strEnd()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	raw := s.b[s.i:end]
 	s.i = end
 	if !esc {
-		return string(raw[1 : len(raw)-1]), nil
+		return raw[1 : len(raw)-1], nil
 	}
+	start := len(s.tmp)
+	var ok bool
+	if s.tmp, ok = appendUnquoted(s.tmp, raw[1:len(raw)-1]); ok {
+		return s.tmp[start:], nil
+	}
+	// Something encoding/json never writes: let it decide (and word the error).
+	s.tmp = s.tmp[:start]
 	var out string
 	if err := json.Unmarshal(raw, &out); err != nil {
-		return "", err
+		return nil, err
 	}
-	return out, nil
+	return []byte(out), nil
+}
+
+// appendUnquoted appends the value of a JSON string's contents (without the quotes) to dst,
+// decoding escapes exactly as encoding/json does: invalid UTF-8 and unpaired surrogates become
+// U+FFFD. ok is false for what JSON does not allow in a string (a bad escape, a control
+// character, a quote).
+func appendUnquoted(dst, s []byte) (_ []byte, ok bool) {
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '\\':
+			if i+1 >= len(s) {
+				return dst, false
+			}
+			switch e := s[i+1]; e {
+			case '"', '\\', '/':
+				dst = append(dst, e)
+			case 'b':
+				dst = append(dst, '\b')
+			case 'f':
+				dst = append(dst, '\f')
+			case 'n':
+				dst = append(dst, '\n')
+			case 'r':
+				dst = append(dst, '\r')
+			case 't':
+				dst = append(dst, '\t')
+			case 'u':
+				r := hex4(s[i:])
+				if r < 0 {
+					return dst, false
+				}
+				i += 6
+				if utf16.IsSurrogate(r) {
+					if dec := utf16.DecodeRune(r, hex4(s[i:])); dec != unicode.ReplacementChar {
+						r = dec
+						i += 6
+					} else {
+						r = unicode.ReplacementChar
+					}
+				}
+				dst = utf8.AppendRune(dst, r)
+				continue
+			default:
+				return dst, false
+			}
+			i += 2
+		case c == '"' || c < ' ':
+			return dst, false
+		case c < utf8.RuneSelf:
+			dst = append(dst, c)
+			i++
+		default:
+			r, n := utf8.DecodeRune(s[i:])
+			dst = utf8.AppendRune(dst, r) // RuneError for an invalid byte, as encoding/json
+			i += n
+		}
+	}
+	return dst, true
+}
+
+// hex4 is the rune of a "\uXXXX" escape at the start of s, or -1.
+func hex4(s []byte) rune {
+	if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+		return -1
+	}
+	var r rune
+	for _, c := range s[2:6] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return -1
+		}
+		r = r*16 + rune(c)
+	}
+	return r
 }
 
 func (s *rowScanner) literal() []byte {
@@ -216,7 +346,7 @@ func (s *rowScanner) literal() []byte {
 }
 
 func (s *rowScanner) boolean() (bool, error) {
-	switch v := string(s.literal()); v {
+	switch v := s.literal(); string(v) {
 	case "true":
 		return true, nil
 	case "false", "null":

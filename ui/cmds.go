@@ -59,6 +59,9 @@ func loadTasksCmd(st *store.Store) tea.Cmd {
 			}
 			items = append(items, newTaskItem(t, clips))
 		}
+		// Reading 200 tasks and their clips faults in tens of MB of the library file (the
+		// kernel reads around each page); like the row load, give them back once read.
+		st.ReleaseMemory()
 		return tasksMsg{items: items}
 	}
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/sahilm/fuzzy"
@@ -11,10 +12,14 @@ import (
 
 // libRow is a library row plus what rendering and filtering need, computed once per row:
 // the sanitised title and tags, and a lowercased haystack "title\x00tags".
+//
+// At 100k rows every byte of a row is 100 KB, so the derived strings share what they can:
+// title and tags are Row.Title and Row.Tags themselves when sanitising changes nothing (the
+// common case), and low is the start of hay, not a copy.
 type libRow struct {
 	store.Row
 	title, tags string
-	low         string // lowercased title, for sorting
+	low         string // lowercased title, for sorting: hay[:len(low)]
 	hay         string // low + "\x00" + lowercased tags
 }
 
@@ -25,11 +30,68 @@ func newLibRow(r store.Row) *libRow {
 }
 
 // refresh recomputes the derived fields after Row changed.
-func (r *libRow) refresh() {
+func (r *libRow) refresh() { r.derive(nil) }
+
+// derive computes the derived fields, writing hay into a (nil: its own allocation).
+func (r *libRow) derive(a *hayArena) {
 	r.title = line(r.Row.Title)
 	r.tags = line(r.Row.Tags)
-	r.low = strings.ToLower(r.title)
-	r.hay = r.low + "\x00" + strings.ToLower(r.tags)
+	r.hay, r.low = a.hay(r.title, r.tags)
+}
+
+// hayArena packs the haystacks of many rows into shared chunks: one allocation per chunk
+// instead of two per row. Written bytes never change (a chunk only grows into its free
+// space), so every haystack stays valid; a chunk lives while any row in it does.
+type hayArena struct {
+	chunk *strings.Builder
+	left  int // bytes still to come (an estimate), to size the last chunk
+}
+
+const hayChunk = 64 << 10
+
+// hay returns lower(title) + "\x00" + lower(tags) and its title part, exactly as
+// strings.ToLower lowercases.
+func (a *hayArena) hay(title, tags string) (hay, low string) {
+	n := len(title) + 1 + len(tags)
+	var b *strings.Builder
+	if a != nil {
+		a.left -= n
+		// Room for twice n: lowercasing valid UTF-8 grows it by half at most (Ⱥ to ⱥ). Were
+		// it short, the Builder would grow into a copy: wasteful, still correct.
+		if a.chunk == nil || a.chunk.Cap()-a.chunk.Len() < 2*n {
+			a.chunk = new(strings.Builder)
+			a.chunk.Grow(max(2*n, min(hayChunk, a.left+2*n)))
+		}
+		b = a.chunk
+	} else {
+		b = new(strings.Builder)
+		b.Grow(n)
+	}
+	start := b.Len()
+	writeLower(b, title)
+	nt := b.Len() - start
+	b.WriteByte(0)
+	writeLower(b, tags)
+	hay = b.String()[start:]
+	return hay, hay[:nt]
+}
+
+// writeLower writes strings.ToLower(s) to b without making that string first: ASCII a byte
+// at a time, the rest (from the first non-ASCII byte) rune by rune, invalid bytes as U+FFFD.
+func writeLower(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			for _, r := range s[i:] {
+				b.WriteRune(unicode.ToLower(r))
+			}
+			return
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
 }
 
 // Match tiers: a query whose every word is in the title beats one found in the tags, which

@@ -69,10 +69,21 @@ func (p *libraryPane) setStyles(st *themes.Styles) {
 
 // libRows converts store rows; for the full library this runs in the loading Cmd, off the
 // update loop (sanitising and lowercasing 100k titles takes a moment).
+//
+// The rows are one array and their haystacks share chunks (hayArena): at 100k clips that is
+// a few hundred allocations instead of 300k, and no size-class rounding per row.
 func libRows(rows []store.Row) []*libRow {
 	out := make([]*libRow, len(rows))
-	for i, r := range rows {
-		out[i] = newLibRow(r)
+	all := make([]libRow, len(rows))
+	a := &hayArena{}
+	for _, r := range rows {
+		a.left += len(r.Title) + 1 + len(r.Tags)
+	}
+	for i := range rows {
+		lr := &all[i]
+		lr.Row = rows[i]
+		lr.derive(a)
+		out[i] = lr
 	}
 	return out
 }
