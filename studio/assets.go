@@ -225,12 +225,17 @@ func (a *assetLoader) stop() {
 // finish records the file on the clip, then the task as succeeded. The tracker is asked to
 // look once more: its own view (adaptResult) now sees the file, so a poll that raced with
 // this write cannot leave the task running.
+//
+// The job stays busy until the task is settled: a poll in between would otherwise queue the
+// same download again, and that second copy could land after the clip was deleted.
 func (a *assetLoader) finish(j assetJob, path string) {
 	e := a.e
-	a.mu.Lock()
-	delete(a.busy, j.task)
-	delete(a.tries, j.task)
-	a.mu.Unlock()
+	defer func() {
+		a.mu.Lock()
+		delete(a.busy, j.task)
+		delete(a.tries, j.task)
+		a.mu.Unlock()
+	}()
 	_, err := e.updateClip(j.clip, func(c *store.Clip) error {
 		if j.kind == client.KindWAV {
 			c.WAVPath = path
@@ -239,6 +244,12 @@ func (a *assetLoader) finish(j assetJob, path string) {
 		}
 		return nil
 	})
+	if errors.Is(err, store.ErrNotFound) {
+		// The clip was deleted while its file downloaded: the file goes with it.
+		os.Remove(path)
+		e.settleAsset(j.task, store.TaskFailed, storedClipGone)
+		return
+	}
 	if err != nil {
 		e.problem(wrapped(i18n.T("studio.err.asset_not_recorded", string(j.kind), j.clip, err), err), nil, nil)
 		return
@@ -324,8 +335,8 @@ func (e *Engine) fetchAsset(ctx context.Context, j assetJob) (string, error) {
 		ext = ".wav"
 	}
 	final := base + ext
-	if c.LocalPath == final && fileExists(final) {
-		return final, nil // the relay's audio was a WAV to begin with
+	if (c.LocalPath == final || assetPath(c, j.kind) == final) && fileExists(final) {
+		return final, nil // the relay's audio was a WAV to begin with, or it is here already
 	}
 	resp, err := e.dl.get(ctx, j.url)
 	if err != nil {

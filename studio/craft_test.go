@@ -590,3 +590,44 @@ func TestFailedCraftTasks(t *testing.T) {
 		}
 	}
 }
+
+// A WAV download that lands after its song was deleted leaves no file behind, and a job for a
+// file already recorded on the clip does not download it again (the tracker may poll the task
+// once more between the file's arrival and the task's end).
+func TestAssetDownloadRacesWithDelete(t *testing.T) {
+	h := fastHarness(t, sim.Options{})
+	src := h.song("[Verse]\nWinter is here")
+	task, _, err := h.eng.WAV(bg, src.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if final := h.wait(task.ID); final.Status != store.TaskSucceeded {
+		t.Fatalf("wav task: %+v", final)
+	}
+	c, _ := h.st.Clip(src.ID)
+	n := len(h.rec.matching("GET", ".wav"))
+	path, err := h.eng.fetchAsset(bg, assetJob{task: task.ID, clip: src.ID, kind: client.KindWAV, url: "http://127.0.0.1:9/never.wav"})
+	if err != nil || path != c.WAVPath || len(h.rec.matching("GET", ".wav")) != n {
+		t.Errorf("a recorded WAV was fetched again: %q %v", path, err)
+	}
+
+	// The clip is deleted while a second job's file is on its way; the file arrives after.
+	late := c.WAVPath + ".late"
+	if err := os.WriteFile(late, []byte("RIFF"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t2 := &store.Task{ID: "local-wav-2", Kind: "wav", Status: store.TaskRunning, CreatedAt: h.eng.now()}
+	if err := h.st.PutTask(t2); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.eng.DeleteClip(src.ID); err != nil {
+		t.Fatal(err)
+	}
+	h.eng.assets.finish(assetJob{task: t2.ID, clip: src.ID, kind: client.KindWAV}, late)
+	if fileExists(late) {
+		t.Error("the late file of a deleted song was kept")
+	}
+	if got, _ := h.st.Task(t2.ID); got.Status != store.TaskFailed || got.Error != storedClipGone {
+		t.Errorf("task after a late file: %+v", got)
+	}
+}

@@ -61,6 +61,7 @@ const (
 	storedFileShort      = "download cut: got %d of %d bytes"
 	storedNotMP4         = "the downloaded file is not an MP4 video"
 	storedMP4Short       = "the downloaded MP4 is cut short"
+	storedClipGone       = "the song was deleted while its file was downloading"
 	storedEmptyID        = "empty clip id"
 	storedIDNoName       = "clip id %q gives no file name"
 	storedIDEscapes      = "clip id %q would leave the library folder"
@@ -108,6 +109,7 @@ var storedMsgs = []storedMsg{
 	{"studio.stored.file_short", storedFileShort},
 	{"studio.stored.not_mp4", storedNotMP4},
 	{"studio.stored.mp4_short", storedMP4Short},
+	{"studio.stored.clip_gone", storedClipGone},
 	{"studio.stored.empty_id", storedEmptyID},
 	{"studio.stored.id_no_name", storedIDNoName},
 	{"studio.stored.id_escapes", storedIDEscapes},
