@@ -10,7 +10,9 @@ import (
 // FuzzBuild: any lyrics text, cut into aligned words the ways relays cut them, with any
 // timing, builds lines without panicking, and the lines keep their promises: the text is the
 // fragments, comes from the input in order (markers and line breaks out, nothing else when
-// there are no markers), times are monotonic, and At answers in range for any position.
+// there are no markers), holds no line break (not even half a CRLF) and no "[...]" marker,
+// does not depend on where the words were cut, times are monotonic, and At answers in range
+// for any position.
 func FuzzBuild(f *testing.F) {
 	for _, s := range []struct {
 		lyrics      string
@@ -33,7 +35,10 @@ func FuzzBuild(f *testing.F) {
 		{"a b c d e", 0x80, 10, -1}, // times that go backwards
 		{"a b\nc d", 0, math.NaN(), math.Inf(1)},
 		{"bad \xff\xfe utf-8 \xe5\xa4", 5, 0, 1},
-		{"0\xda\n\x96", 0, 0, 0}, // halves of a character on two lines
+		{"0\xda\n\x96", 0, 0, 0},         // halves of a character on two lines
+		{"[主歌]\n你好\n\n[副歌]\n啦", 2, 0, 1}, // "[主", "歌]", ...: markers cut between words
+		{"la [Chorus] la\n[Ch", 4, 0, 1},
+		{"l\r\nx\r\r\ny\rz", 2, 0, 1}, // "l\r", "\nx", ...: CRLFs cut between words
 	} {
 		f.Add(s.lyrics, s.split, s.start, s.step)
 	}
@@ -45,12 +50,25 @@ func FuzzBuild(f *testing.F) {
 		}
 		words := cutWords(lyrics, split, start, step)
 		l := Build(words)
-		var input strings.Builder
+		var joined strings.Builder
 		for _, w := range words {
-			input.WriteString(strings.ReplaceAll(w.Text, "\r\n", "\n"))
+			joined.WriteString(w.Text)
 		}
-		checkLines(t, l, input.String())
+		input := strings.NewReplacer("\r\n", "\n", "\r", "\n").Replace(joined.String())
+		checkLines(t, l, input)
 		checkAt(t, l)
+		// Where the words were cut changes the timing, never the lines.
+		whole := Build([]Word{{Text: joined.String(), Start: 0, End: 1}})
+		if len(whole.Lines) != len(l.Lines) {
+			t.Fatalf("%d lines from the words, %d from their text in one word", len(l.Lines), len(whole.Lines))
+		}
+		for i, ln := range l.Lines {
+			w := whole.Lines[i]
+			if ln.Text != w.Text || ln.Section != w.Section || ln.StanzaStart != w.StanzaStart {
+				t.Fatalf("line %d: %q section %q stanza %v from the words, %q %q %v from one word",
+					i, ln.Text, ln.Section, ln.StanzaStart, w.Text, w.Section, w.StanzaStart)
+			}
+		}
 	})
 }
 
@@ -110,7 +128,7 @@ func checkLines(t *testing.T, l *Lyrics, input string) {
 		var text strings.Builder
 		end := math.Inf(-1)
 		for j, w := range ln.Words {
-			if strings.TrimSpace(w.Text) == "" || strings.Contains(w.Text, "\n") {
+			if strings.TrimSpace(w.Text) == "" || strings.ContainsAny(w.Text, "\r\n") {
 				t.Fatalf("line %d word %d: %q", i, j, w.Text)
 			}
 			if math.IsNaN(w.Start) || math.IsInf(w.Start, 0) || math.IsNaN(w.End) || w.End < w.Start || w.Start < prevStart {
@@ -126,11 +144,18 @@ func checkLines(t *testing.T, l *Lyrics, input string) {
 		if ln.Text != strings.Trim(ln.Text, " \t") {
 			t.Fatalf("line %d: untrimmed %q", i, ln.Text)
 		}
+		if strings.ContainsAny(ln.Text, "\r\n") {
+			t.Fatalf("line %d: line break in %q", i, ln.Text)
+		}
+		// A marker is never sung: a "[" left in a line is one no "]" closes on its line.
+		if o := strings.IndexByte(ln.Text, '['); o >= 0 && strings.IndexByte(ln.Text[o:], ']') >= 0 {
+			t.Fatalf("line %d: marker in the sung text %q", i, ln.Text)
+		}
 		if ln.Start != ln.Words[0].Start || ln.End != end {
 			t.Fatalf("line %d: span %v..%v, words %v..%v", i, ln.Start, ln.End, ln.Words[0].Start, end)
 		}
 		if ln.Section != "" && (!ln.StanzaStart || ln.Section != strings.TrimSpace(ln.Section) ||
-			strings.ContainsAny(ln.Section, "]\n") || !strings.Contains(input, ln.Section)) {
+			strings.ContainsAny(ln.Section, "]\r\n") || !strings.Contains(input, ln.Section)) {
 			t.Fatalf("line %d: section %q (stanza %v) not a marker of the input", i, ln.Section, ln.StanzaStart)
 		}
 		all.WriteString(ln.Text)

@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 )
 
 // Word is one aligned word as the relay sends it: "[Verse]\nWinter ", "is ", "here\n", "城市".
@@ -60,15 +61,21 @@ type Position struct {
 	Ended bool
 }
 
-// Build splits aligned words into lines. A line break inside a word ends the line at that
-// point: text before it belongs to the current line, text after it to the next. Section
-// markers ("[Verse]") are removed from the text and kept as the next line's Section. Times
-// are made monotonic (a word never starts before the previous one, never ends before it
-// starts), which alignment glitches otherwise break and which the binary search needs.
+// Build splits aligned words into lines. The words are read as one text, since relays cut
+// words anywhere: a section marker ("[Verse]", "[主歌]") or a CRLF may start in one word and
+// end in the next. A line break ("\n", "\r\n" or a lone "\r") ends the line at that point:
+// text before it belongs to the current line, text after it to the next. Section markers are
+// removed from the text and kept as the next line's Section; one in the middle of a line
+// starts a new line. Every piece of sung text keeps the timing of the word it came from, and
+// a word of only white space joins the word before it, so the lines' text does not depend on
+// where the words were cut. Times are made monotonic (a word never starts before the previous
+// one, never ends before it starts), which alignment glitches otherwise break and which the
+// binary search needs.
 func Build(words []Word) *Lyrics {
-	b := builder{}
+	b := builder{words: words, times: make([]span, len(words)), ends: make([]int, len(words))}
+	var all strings.Builder
 	prevStart := math.Inf(-1)
-	for _, w := range words {
+	for i, w := range words {
 		start, end := w.Start, w.End
 		if math.IsNaN(start) || math.IsInf(start, 0) {
 			start = prevStart
@@ -83,13 +90,37 @@ func Build(words []Word) *Lyrics {
 			end = start
 		}
 		prevStart = start
-		b.word(w.Text, start, end)
+		b.times[i] = span{start, end}
+		all.WriteString(w.Text)
+		b.ends[i] = all.Len()
+	}
+	text := all.String()
+	for from := 0; ; {
+		n := strings.IndexAny(text[from:], "\r\n")
+		if n < 0 {
+			b.textLine(text, from, len(text))
+			break
+		}
+		to := from + n
+		b.textLine(text, from, to)
+		b.lineBreak()
+		from = to + 1
+		if text[to] == '\r' && from < len(text) && text[from] == '\n' {
+			from++
+		}
 	}
 	b.endLine()
 	return &Lyrics{Lines: b.lines}
 }
 
+type span struct{ start, end float64 }
+
 type builder struct {
+	words []Word
+	times []span // the words' monotonic times
+	ends  []int  // where each word ends in the joined text
+	next  int    // the first word that may hold text not yet read
+
 	lines   []Line
 	cur     Line
 	open    bool // cur has at least one fragment
@@ -97,43 +128,61 @@ type builder struct {
 	stanza  bool
 }
 
-// word feeds one aligned word: its text is cut at line breaks and markers are lifted out.
-func (b *builder) word(text string, start, end float64) {
-	text = strings.ReplaceAll(text, "\r\n", "\n")
-	for i, part := range strings.Split(text, "\n") {
-		if i > 0 {
-			b.lineBreak()
-		}
-		part = b.liftMarkers(part)
-		if strings.TrimSpace(part) == "" {
-			continue
-		}
-		if !b.open {
-			part = strings.TrimLeft(part, " \t")
-		}
-		b.cur.Words = append(b.cur.Words, Fragment{Text: part, Start: start, End: end})
-		b.open = true
-	}
-}
-
-// liftMarkers removes "[...]" markers from s, remembering the last as the pending section.
-func (b *builder) liftMarkers(s string) string {
+// textLine reads text[from:to], a line of the joined text without its break: "[...]" markers
+// are lifted out (an unclosed bracket is sung text) and the rest is sung.
+func (b *builder) textLine(text string, from, to int) {
 	for {
-		i := strings.IndexByte(s, '[')
+		i := strings.IndexByte(text[from:to], '[')
 		if i < 0 {
-			return s
+			break
 		}
-		j := strings.IndexByte(s[i:], ']')
+		j := strings.IndexByte(text[from+i:to], ']')
 		if j < 0 {
-			return s // an unclosed bracket is sung text
+			break // an unclosed bracket is sung text
 		}
+		b.sung(from, from+i)
 		if b.open {
 			b.endLine() // a marker in the middle of a line starts a new one
 		}
-		b.section = strings.TrimSpace(s[i+1 : i+j])
+		b.section = strings.TrimSpace(text[from+i+1 : from+i+j])
 		b.stanza = true
-		s = s[:i] + s[i+j+1:]
+		from += i + j + 1
 	}
+	b.sung(from, to)
+}
+
+// sung adds the joined text's [from, to) to the current line, one fragment per word it
+// overlaps, each with its word's timing.
+func (b *builder) sung(from, to int) {
+	for b.next < len(b.ends) && b.ends[b.next] <= from {
+		b.next++
+	}
+	for k := b.next; k < len(b.ends) && from < to; k++ {
+		wordStart := b.ends[k] - len(b.words[k].Text)
+		if wordStart >= to {
+			break
+		}
+		lo, hi := max(from, wordStart), min(to, b.ends[k])
+		if lo < hi {
+			b.fragment(b.words[k].Text[lo-wordStart:hi-wordStart], b.times[k])
+		}
+	}
+}
+
+// fragment adds a piece of one word to the current line: white space opens no line, and a
+// piece of only white space inside a line joins the fragment before it.
+func (b *builder) fragment(s string, t span) {
+	if !b.open {
+		s = strings.TrimLeftFunc(s, unicode.IsSpace)
+		if s == "" {
+			return
+		}
+	} else if strings.TrimSpace(s) == "" {
+		b.cur.Words[len(b.cur.Words)-1].Text += s
+		return
+	}
+	b.cur.Words = append(b.cur.Words, Fragment{Text: s, Start: t.start, End: t.end})
+	b.open = true
 }
 
 // lineBreak ends the open line; a break with no line open is a blank line, which starts a
@@ -154,7 +203,7 @@ func (b *builder) endLine() {
 	}
 	l := b.cur
 	last := &l.Words[len(l.Words)-1]
-	last.Text = strings.TrimRight(last.Text, " \t")
+	last.Text = strings.TrimRightFunc(last.Text, unicode.IsSpace)
 	var sb strings.Builder
 	for _, f := range l.Words {
 		sb.WriteString(f.Text)

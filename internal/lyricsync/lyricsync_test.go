@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unicode"
 )
 
 // english is shaped like the relay's example (relay-api 3.5): the section marker and the line
@@ -60,6 +61,18 @@ func TestBuildLines(t *testing.T) {
 			[]string{"one", "two"}, []string{"", "Bridge"}, []bool{false, true}, []int{1, 1}},
 		{"unclosed bracket is text", []Word{{"[oh ", 1, 2}, {"yeah", 2, 3}},
 			[]string{"[oh yeah"}, []string{""}, []bool{false}, []int{2}},
+		{"marker in the middle of a word", []Word{{"one [Bridge] ", 1, 2}, {"two", 3, 4}},
+			[]string{"one", "two"}, []string{"", "Bridge"}, []bool{false, true}, []int{1, 1}},
+		{"chinese marker cut between words", []Word{{"[主", 0, 1}, {"歌]\n你好", 1, 2}},
+			[]string{"你好"}, []string{"主歌"}, []bool{true}, []int{1}},
+		{"english marker cut between words", []Word{{"la ", 0, 1}, {"[Ch", 1, 2}, {"orus]", 2, 3}, {"\nCold", 3, 4}},
+			[]string{"la", "Cold"}, []string{"", "Chorus"}, []bool{false, true}, []int{1, 1}},
+		{"CRLF cut between words", []Word{{"la\r", 0, 1}, {"\nx", 1, 2}},
+			[]string{"la", "x"}, []string{"", ""}, []bool{false, false}, []int{1, 1}},
+		{"a lone CR is a line break", []Word{{"la\r", 0, 1}, {"x\r", 1, 2}, {"\r[Chorus]y\r", 2, 3}},
+			[]string{"la", "x", "y"}, []string{"", "", "Chorus"}, []bool{false, false, true}, []int{1, 1, 1}},
+		{"a word of white space joins the word before", []Word{{"Winter", 0, 1}, {" ", 1, 2}, {"is", 2, 3}, {" \t", 3, 4}},
+			[]string{"Winter is"}, []string{""}, []bool{false}, []int{2}},
 		{"empty", nil, nil, nil, nil, nil},
 	}
 	for _, tc := range tests {
@@ -82,6 +95,82 @@ func TestBuildLines(t *testing.T) {
 				}
 				if ln.Start != ln.Words[0].Start || ln.End < ln.Start {
 					t.Errorf("line %d spans %.2f-%.2f", i, ln.Start, ln.End)
+				}
+				if strings.ContainsAny(ln.Text, "\r\n") {
+					t.Errorf("line %d has a line break: %q", i, ln.Text)
+				}
+			}
+		})
+	}
+}
+
+// Relays cut words anywhere, inside a section marker or a CRLF too: cut each song into two and
+// into three words at every byte, and the lines are the same as from one word, with every
+// fragment from the word whose timing it has (a word of only white space joins the fragment
+// before it).
+func TestBuildCutAnywhere(t *testing.T) {
+	tests := []struct {
+		name     string
+		lyrics   string
+		texts    []string
+		sections []string
+		stanza   []bool
+	}{
+		{"chinese markers", "[主歌]\n城市的灯光\n照亮\n\n[副歌]\n啦啦啦",
+			[]string{"城市的灯光", "照亮", "啦啦啦"}, []string{"主歌", "", "副歌"}, []bool{true, false, true}},
+		{"chinese marker mid-line", "城市[ 副歌 ]啦啦",
+			[]string{"城市", "啦啦"}, []string{"", "副歌"}, []bool{false, true}},
+		{"english markers", "[Verse]\nWinter is here\n\n[Chorus]\nCold night",
+			[]string{"Winter is here", "Cold night"}, []string{"Verse", "Chorus"}, []bool{true, true}},
+		{"english marker mid-line", "one [Bridge] two",
+			[]string{"one", "two"}, []string{"", "Bridge"}, []bool{false, true}},
+		{"two markers", "[Intro][Verse]\nla",
+			[]string{"la"}, []string{"Verse"}, []bool{true}},
+		{"CRLF", "[Verse]\r\nla la\r\n啦\r\n\r\n[副歌]\r\nend\r\n",
+			[]string{"la la", "啦", "end"}, []string{"Verse", "", "副歌"}, []bool{true, false, true}},
+		{"lone CR", "a\rb\r\r[Chorus]c\r",
+			[]string{"a", "b", "c"}, []string{"", "", "Chorus"}, []bool{false, false, true}},
+		{"brackets that are no marker", "[oh yeah\nla] [x\r]",
+			[]string{"[oh yeah", "la] [x", "]"}, []string{"", "", ""}, []bool{false, false, false}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := len(tc.lyrics)
+			check := func(cuts ...int) {
+				t.Helper()
+				var words []Word
+				prev := 0
+				for i, c := range append(cuts, n) {
+					words = append(words, Word{tc.lyrics[prev:c], float64(10*i + 1), float64(10*i + 2)})
+					prev = c
+				}
+				l := Build(words)
+				if len(l.Lines) != len(tc.texts) {
+					t.Fatalf("cut at %v: %d lines, want %d: %+v", cuts, len(l.Lines), len(tc.texts), l.Lines)
+				}
+				for i, ln := range l.Lines {
+					if ln.Text != tc.texts[i] || ln.Section != tc.sections[i] || ln.StanzaStart != tc.stanza[i] {
+						t.Fatalf("cut at %v: line %d = %q section %q stanza %v; want %q %q %v",
+							cuts, i, ln.Text, ln.Section, ln.StanzaStart, tc.texts[i], tc.sections[i], tc.stanza[i])
+					}
+					var joined strings.Builder
+					for _, f := range ln.Words {
+						joined.WriteString(f.Text)
+						w := int(f.Start) / 10
+						if f.Start != float64(10*w+1) || f.End != f.Start+1 || w >= len(words) ||
+							!strings.Contains(words[w].Text, strings.TrimRightFunc(f.Text, unicode.IsSpace)) {
+							t.Fatalf("cut at %v: line %d: fragment %q at %v-%v is not from its word", cuts, i, f.Text, f.Start, f.End)
+						}
+					}
+					if joined.String() != ln.Text {
+						t.Fatalf("cut at %v: line %d: fragments %q, text %q", cuts, i, joined.String(), ln.Text)
+					}
+				}
+			}
+			for p := 1; p < n; p++ {
+				check(p)
+				for q := p + 1; q < n; q++ {
+					check(p, q)
 				}
 			}
 		})
