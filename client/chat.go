@@ -59,7 +59,7 @@ type ChatResult struct {
 // DefaultChatModel is what apicore documents as the recommended chat model.
 const DefaultChatModel = "suno-v3.5"
 
-var errIdle error = textErr("client.decode.idle")
+var errIdle error = i18n.Text("client.decode.idle")
 
 // Chat sends a prompt to /v1/chat/completions and streams the answer. onUpdate (may be nil)
 // runs on the caller's goroutine for every delta. The result holds what arrived even when an
@@ -238,7 +238,7 @@ func isSSE(h http.Header, head []byte) bool {
 	return bytes.HasPrefix(t, []byte("data:")) || bytes.HasPrefix(t, []byte(":")) || bytes.HasPrefix(t, []byte("event:"))
 }
 
-var errTooLarge error = textErr("client.decode.too_large")
+var errTooLarge error = i18n.Text("client.decode.too_large")
 
 type chatStream struct {
 	parser *ChatParser

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"sunostudio/internal/i18n"
 )
 
 // The decoders here accept every shape relay-api.md section 9 documents: values that are
@@ -18,7 +20,7 @@ import (
 type object map[string]json.RawMessage
 
 // errNotObject is returned when an object was expected; callers turn it into KindMalformed.
-var errNotObject error = textErr("client.decode.not_object")
+var errNotObject error = i18n.Text("client.decode.not_object")
 
 // Reasons the client gives when the relay gives none. They end up in the library with the
 // relay's own reasons (a clip's or a task's error), so they are kept in English there, like
@@ -344,7 +346,7 @@ func decodeClip(raw json.RawMessage, fallbackID string) (Clip, error) {
 		c.Status = ClipStreaming
 	}
 	if c.ID == "" {
-		return Clip{}, textErr("client.decode.clip_no_id")
+		return Clip{}, i18n.Text("client.decode.clip_no_id")
 	}
 	return c, nil
 }
@@ -429,7 +431,7 @@ func decodeClips(raw json.RawMessage) ([]Clip, error) {
 		sortClips(clips)
 		return clips, nil
 	}
-	return nil, textErr("client.decode.clips_shape")
+	return nil, i18n.Text("client.decode.clips_shape")
 }
 
 func looksLikeClip(o object) bool {
@@ -763,7 +765,7 @@ func taskFromFetchData(id string, raw json.RawMessage) (Task, error) {
 		}
 		return t, err
 	}
-	return Task{}, textErr("client.decode.task_shape")
+	return Task{}, i18n.Text("client.decode.task_shape")
 }
 
 // decodeSubmission implements 9.3: a task id string, {task_id}, {taskId}, or raw {clips:[...]}.
@@ -773,7 +775,7 @@ func decodeSubmission(raw json.RawMessage) (Submission, error) {
 		s, _ := flexString(raw)
 		s = strings.TrimSpace(s)
 		if s == "" {
-			return Submission{}, textErr("client.decode.empty_task_id")
+			return Submission{}, i18n.Text("client.decode.empty_task_id")
 		}
 		return Submission{TaskID: s}, nil
 	case '[':
@@ -782,7 +784,7 @@ func decodeSubmission(raw json.RawMessage) (Submission, error) {
 			return Submission{}, err
 		}
 		if len(clips) == 0 {
-			return Submission{}, textErr("client.decode.no_task_no_clips")
+			return Submission{}, i18n.Text("client.decode.no_task_no_clips")
 		}
 		return Submission{Clips: clips}, nil
 	case '{':
@@ -806,9 +808,9 @@ func decodeSubmission(raw json.RawMessage) (Submission, error) {
 			}
 		}
 		if sub.TaskID == "" && len(sub.Clips) == 0 {
-			return Submission{}, textErr("client.decode.no_task_id")
+			return Submission{}, i18n.Text("client.decode.no_task_id")
 		}
 		return sub, nil
 	}
-	return Submission{}, textErr("client.decode.no_task_id")
+	return Submission{}, i18n.Text("client.decode.no_task_id")
 }

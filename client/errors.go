@@ -197,12 +197,6 @@ func (e *Error) Advice() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// textErr is an error whose text is a catalog message, looked up when it is shown, so that an
-// error made when the package starts (a sentinel) speaks the language chosen later.
-type textErr string
-
-func (t textErr) Error() string { return i18n.T(string(t)) }
-
 // Is makes errors.Is(err, ErrX) match on kind, so callers need not type-assert.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)

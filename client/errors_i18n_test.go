@@ -4,42 +4,15 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"os"
-	"os/exec"
-	"regexp"
-	"strings"
 	"testing"
 	"time"
 
 	"sunostudio/internal/i18n"
+	"sunostudio/internal/i18n/i18ntest"
 )
 
-// inChinese runs f with the catalog in Chinese, in a child process of this test binary. The
-// language is process-wide and other tests of this package run in parallel, reading English:
-// switching it here would change what they read, so the test runs itself again, alone, in a
-// process of its own, and the parent only checks that the child passed.
-func inChinese(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	const env = "SUNOSTUDIO_TEST_CHINESE"
-	if os.Getenv(env) == t.Name() {
-		i18n.Use(i18n.Chinese)
-		t.Cleanup(func() { i18n.Use(i18n.English) })
-		f(t)
-		return
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^"+regexp.QuoteMeta(t.Name())+"$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), env+"="+t.Name())
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("in Chinese: %v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
-		t.Fatalf("the test did not run in the child process:\n%s", out)
-	}
-}
-
 func TestErrorReadsInChinese(t *testing.T) {
-	inChinese(t, func(t *testing.T) {
+	i18ntest.InLanguage(t, i18n.Chinese, func(t *testing.T) {
 		e := &Error{Kind: KindAuth, Op: OpSubmitMusic.Text(), Relay: "apicore", HTTPStatus: 401, Message: "invalid token"}
 		want := "提交音乐：中转站 apicore 拒绝了 API 密钥（HTTP 401）：invalid token。" +
 			"请检查此配置档的 API 密钥（config.toml 或 SUNOSTUDIO_API_KEY）及其余额"
@@ -54,7 +27,7 @@ func TestErrorReadsInChinese(t *testing.T) {
 		if got, want := e.Error(), "中转站正在限流。请 30s 后重试"; got != want {
 			t.Errorf("got %q, want %q", got, want)
 		}
-		e = &Error{Kind: KindMalformed, Relay: "x", HTTPStatus: 200, Excerpt: "<html>", Err: textErr("client.decode.invalid_json")}
+		e = &Error{Kind: KindMalformed, Relay: "x", HTTPStatus: 200, Excerpt: "<html>", Err: i18n.Text("client.decode.invalid_json")}
 		if got, want := e.Error(), "中转站 x 返回了 sunostudio 无法读取的回复（HTTP 200）（回复开头为 \"<html>\"）："+
 			"回复不是有效的 JSON（被截断了？）。此配置档的 base URL 或 dialect 可能设置有误"; got != want {
 			t.Errorf("got  %s\nwant %s", got, want)
@@ -65,7 +38,7 @@ func TestErrorReadsInChinese(t *testing.T) {
 // A real call under Chinese: the words are Chinese, the relay's own text and the ids are
 // not translated, the task advice still applies, and the key never shows.
 func TestRelayErrorReadsInChinese(t *testing.T) {
-	inChinese(t, func(t *testing.T) {
+	i18ntest.InLanguage(t, i18n.Chinese, func(t *testing.T) {
 		c, _ := newTestClient(t, func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusNotFound)
 			w.Write([]byte(`{"code":"task_not_exist","message":"no task for key ` + testKey + `"}`))
@@ -89,7 +62,7 @@ func TestRelayErrorReadsInChinese(t *testing.T) {
 
 func TestTextErrorsAreMessages(t *testing.T) {
 	for _, e := range []error{errIdle, errTooLarge, ErrSSELineTooLong, errNotObject} {
-		if !i18n.Has(string(e.(textErr))) {
+		if !i18n.Has(string(e.(i18n.Text))) {
 			t.Errorf("%s: no such message", e)
 		}
 	}

@@ -306,7 +306,7 @@ func (c *Client) once(ctx context.Context, cl call, payload []byte) (reply, erro
 	// A body cut short without a read error (no Content-Length, the relay gave up) is invalid
 	// JSON; checking here, inside the retry loop, lets idempotent calls try again.
 	if !json.Valid(data) {
-		return reply{}, c.malformed(cl, rep, textErr("client.decode.invalid_json"))
+		return reply{}, c.malformed(cl, rep, i18n.Text("client.decode.invalid_json"))
 	}
 	// new-api's billing endpoints report failures as HTTP 200 with {"error":{...}} (9.21);
 	// typing them here, inside the retry loop, lets an upstream hiccup be retried.
@@ -475,7 +475,7 @@ func (c *Client) envelope(cl call, rep reply) (json.RawMessage, error) {
 		if d, ok := o["data"]; ok {
 			return d, nil
 		}
-		return nil, c.malformed(cl, rep, textErr("client.decode.no_code_no_data"))
+		return nil, c.malformed(cl, rep, i18n.Text("client.decode.no_code_no_data"))
 	}
 	if !codeOK(codeRaw) {
 		code, _ := flexString(codeRaw)

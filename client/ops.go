@@ -505,7 +505,7 @@ func (c *Client) Timing(ctx context.Context, clipID string) (Timing, error) {
 				}
 			}
 		default:
-			return textErr("client.decode.timing_shape")
+			return i18n.Text("client.decode.timing_shape")
 		}
 		for _, w := range words {
 			o, err := decodeObject(w)
@@ -566,10 +566,10 @@ func (c *Client) asset(ctx context.Context, op Op, prefix, clipID string) (Asset
 			a.URL = firstNonEmpty(o.str("url"), o.str("wav_url"), o.str("video_url"), o.str("audio_url"))
 			a.ID = firstNonEmpty(o.str("task_id"), o.str("id"))
 		default:
-			return textErr("client.decode.no_file_no_id")
+			return i18n.Text("client.decode.no_file_no_id")
 		}
 		if a.URL == "" && a.ID == "" {
-			return textErr("client.decode.no_file_no_id")
+			return i18n.Text("client.decode.no_file_no_id")
 		}
 		return nil
 	})
@@ -601,7 +601,7 @@ func (c *Client) CreatePersona(ctx context.Context, r PersonaRequest) (Persona, 
 				Description: o.str("description"), RootClipID: o.str("root_clip_id")}
 		}
 		if p.ID == "" {
-			return textErr("client.decode.no_persona_id")
+			return i18n.Text("client.decode.no_persona_id")
 		}
 		if p.Name == "" {
 			p.Name = r.Name
@@ -631,7 +631,7 @@ func (c *Client) Subscription(ctx context.Context) (Subscription, error) {
 		}
 		hard, ok := o.num("hard_limit_usd", "hard_limit", "system_hard_limit_usd")
 		if !ok {
-			return textErr("client.decode.no_hard_limit")
+			return i18n.Text("client.decode.no_hard_limit")
 		}
 		s.HardLimit = hard
 		s.SoftLimit, _ = o.num("soft_limit_usd", "soft_limit")
@@ -653,7 +653,7 @@ func (c *Client) Usage(ctx context.Context) (Usage, error) {
 		}
 		total, ok := o.num("total_usage")
 		if !ok {
-			return textErr("client.decode.no_total_usage")
+			return i18n.Text("client.decode.no_total_usage")
 		}
 		u.Total = total / 100
 		return nil

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"io"
+
+	"sunostudio/internal/i18n"
 )
 
 // SSEEvent is one server-sent event. Relays only use data, but event names are kept.
@@ -17,7 +19,7 @@ type SSEEvent struct {
 const maxSSELine = 4 << 20
 
 // ErrSSELineTooLong is returned for a stream line over maxSSELine.
-var ErrSSELineTooLong error = textErr("client.decode.sse_line_too_long")
+var ErrSSELineTooLong error = i18n.Text("client.decode.sse_line_too_long")
 
 // SSEReader reads events as relays actually send them (relay-api 9.22): "data:" with or
 // without a space, CRLF or LF, ":" comment lines, events not separated by a blank line before

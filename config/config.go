@@ -58,7 +58,7 @@ func ResolvePaths(dataDir string) (Paths, error) {
 	if dataDir != "" {
 		abs, err := filepath.Abs(dataDir)
 		if err != nil {
-			return Paths{}, wrap(i18n.T("config.err.data_dir", dataDir, err), err)
+			return Paths{}, i18n.Wrap(i18n.T("config.err.data_dir", dataDir, err), err)
 		}
 		return Paths{ConfigFile: filepath.Join(abs, "config.toml"), DataDir: abs, LogDir: filepath.Join(abs, "logs")}, nil
 	}
@@ -350,18 +350,18 @@ func writeDefault(path string) (bool, error) {
 		return false, fmt.Errorf("%s: %w", path, err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return false, wrap(i18n.T("config.err.create", filepath.Dir(path), err), err)
+		return false, i18n.Wrap(i18n.T("config.err.create", filepath.Dir(path), err), err)
 	}
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if errors.Is(err, fs.ErrExist) { // another sunostudio won the race
 		return false, nil
 	}
 	if err != nil {
-		return false, wrap(i18n.T("config.err.create", path, err), err)
+		return false, i18n.Wrap(i18n.T("config.err.create", path, err), err)
 	}
 	if _, err := f.WriteString(DefaultFile); err != nil {
 		f.Close()
-		return false, wrap(i18n.T("config.err.write", path, err), err)
+		return false, i18n.Wrap(i18n.T("config.err.write", path, err), err)
 	}
 	return true, f.Close()
 }
@@ -411,15 +411,3 @@ func languageNames() string {
 	}
 	return strings.Join(names, ", ")
 }
-
-// wrapped is an error in words for people (i18n.T, with err among its arguments) that keeps
-// err for errors.Is.
-type wrapped struct {
-	text string
-	err  error
-}
-
-func (w *wrapped) Error() string { return w.text }
-func (w *wrapped) Unwrap() error { return w.err }
-
-func wrap(text string, err error) error { return &wrapped{text: text, err: err} }

@@ -25,7 +25,7 @@ type download struct {
 	prog       *Progress
 }
 
-var errStalled error = textErr("player.err.no_data")
+var errStalled error = i18n.Text("player.err.no_data")
 
 func (p *Player) ensureDownloadLocked(src Source) (*download, error) {
 	if d, ok := p.downloads[src.Path]; ok {
@@ -82,7 +82,7 @@ func fetch(ctx context.Context, client *http.Client, rawURL string, w io.Writer,
 	if err != nil {
 		return err
 	}
-	timer := time.AfterFunc(stall, func() { cancel(wrap(i18n.T("player.err.no_data_for", stall.String()), errStalled)) })
+	timer := time.AfterFunc(stall, func() { cancel(i18n.Wrap(i18n.T("player.err.no_data_for", stall.String()), errStalled)) })
 	defer timer.Stop()
 	resp, err := client.Do(req)
 	if err != nil {
@@ -151,11 +151,11 @@ func verifyFile(path string) (err error) {
 	start := ix.offs[0]
 	dec, err := gomp3.NewDecoder(bufio.NewReaderSize(io.NewSectionReader(fd.f, start, ix.end-start), 64<<10))
 	if err != nil {
-		return wrap(i18n.T("player.err.no_decode", err), err)
+		return i18n.Wrap(i18n.T("player.err.no_decode", err), err)
 	}
 	n, err := io.CopyBuffer(io.Discard, dec, make([]byte, 64<<10))
 	if err != nil {
-		return wrap(i18n.T("player.err.no_decode", err), err)
+		return i18n.Wrap(i18n.T("player.err.no_decode", err), err)
 	}
 	if want := int64(ix.samples()) * 4; n != want {
 		return errors.New(i18n.T("player.err.sample_count", n/4, want/4))

@@ -155,7 +155,7 @@ func (m *mp3Media) update(size int64, done bool) error {
 			return ErrEmpty
 		}
 		if h := notMP3Hint(m.ix.head); h != "" {
-			return wrap(i18n.T("player.err.not_mp3_because", ErrNotMP3, h), ErrNotMP3)
+			return i18n.Wrap(i18n.T("player.err.not_mp3_because", ErrNotMP3, h), ErrNotMP3)
 		}
 	}
 	return err

@@ -63,7 +63,7 @@ func (p *Progress) Complete() { p.finish(nil) }
 // then reports err.
 func (p *Progress) Fail(err error) {
 	if err == nil {
-		err = textErr("player.err.download_failed")
+		err = i18n.Text("player.err.download_failed")
 	}
 	p.finish(err)
 }
@@ -100,14 +100,14 @@ func (p *Progress) finished() bool {
 // Errors a caller may test with errors.Is / errors.As. Messages are meant for the user; a
 // PlayError puts "cannot play <title>: " in front.
 var (
-	ErrNotMP3   error = textErr("player.err.not_mp3")
-	ErrEmpty    error = textErr("player.err.empty")
-	ErrNotFound error = textErr("player.err.not_found")
-	ErrClosed   error = textErr("player.err.closed")
-	ErrNoSource error = textErr("player.err.no_source")
+	ErrNotMP3   error = i18n.Text("player.err.not_mp3")
+	ErrEmpty    error = i18n.Text("player.err.empty")
+	ErrNotFound error = i18n.Text("player.err.not_found")
+	ErrClosed   error = i18n.Text("player.err.closed")
+	ErrNoSource error = i18n.Text("player.err.no_source")
 	// ErrNoDeviceSupport is what the device output reports in builds without it (CGO_ENABLED=0 on
 	// Linux, or the nosound tag).
-	ErrNoDeviceSupport error = textErr("player.err.no_device_support")
+	ErrNoDeviceSupport error = i18n.Text("player.err.no_device_support")
 )
 
 // PlayError says which track could not be played and why.
@@ -154,21 +154,3 @@ type UnsupportedError struct{ What string }
 func (e *UnsupportedError) Error() string { return i18n.T("player.err.unsupported", e.What) }
 
 func seconds(d time.Duration) string { return i18n.T("player.err.seconds", d.Seconds()) }
-
-// textErr is an error whose text is a catalog message, looked up when it is shown, so that the
-// sentinels above speak the language chosen at start-up.
-type textErr string
-
-func (t textErr) Error() string { return i18n.T(string(t)) }
-
-// wrapped is an error in words for people (i18n.T, with err among its arguments) that keeps
-// err for errors.Is.
-type wrapped struct {
-	text string
-	err  error
-}
-
-func (w *wrapped) Error() string { return w.text }
-func (w *wrapped) Unwrap() error { return w.err }
-
-func wrap(text string, err error) error { return &wrapped{text: text, err: err} }

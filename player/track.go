@@ -180,7 +180,7 @@ func (t *track) openDecoder() (err error) {
 	}()
 	d, err := t.med.decoder(t.baseSrc)
 	if err != nil {
-		return wrap(i18n.T("player.err.decoding_failed", seconds(t.position()), err), err)
+		return i18n.Wrap(i18n.T("player.err.decoding_failed", seconds(t.position()), err), err)
 	}
 	if t.resampled {
 		d = beep.Resample(resampleQuality, beep.SampleRate(t.med.rate()), OutputRate, d)
@@ -250,7 +250,7 @@ func (t *track) fill(buf [][2]float64, now time.Time) (int, fillStatus) {
 		}
 		if n < want {
 			if err := t.dec.Err(); err != nil {
-				t.fail(wrap(i18n.T("player.err.decoding_failed", seconds(t.position()), err), err))
+				t.fail(i18n.Wrap(i18n.T("player.err.decoding_failed", seconds(t.position()), err), err))
 				return n, fillError
 			}
 			if t.complete() {

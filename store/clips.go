@@ -244,7 +244,7 @@ func (s *Store) Clip(id string) (*Clip, error) {
 func (s *Store) clipTx(tx *bolt.Tx, id string) (*Clip, []byte, error) {
 	key := tx.Bucket(bClipIDs).Get([]byte(id))
 	if key == nil {
-		return nil, nil, wrap(i18n.T("store.err.no_clip", id), ErrNotFound)
+		return nil, nil, i18n.Wrap(i18n.T("store.err.no_clip", id), ErrNotFound)
 	}
 	c, err := s.decodeClip(key, tx.Bucket(bClips).Get(key))
 	return c, cloneBytes(key), err
@@ -299,7 +299,7 @@ func (s *Store) ClipsOfTask(taskID string) ([]*Clip, error) {
 			}
 		}
 		if t == nil && len(out) == 0 {
-			return wrap(i18n.T("store.err.no_task", taskID), ErrNotFound)
+			return i18n.Wrap(i18n.T("store.err.no_task", taskID), ErrNotFound)
 		}
 		return nil
 	})
@@ -349,7 +349,7 @@ func (s *Store) SetFavorite(id string, fav bool) error {
 func (s *Store) Rename(id, title string) error {
 	title = strings.TrimSpace(title)
 	if title == "" {
-		return wrap(i18n.T("store.err.empty_title", id, ErrInvalid), ErrInvalid)
+		return i18n.Wrap(i18n.T("store.err.empty_title", id, ErrInvalid), ErrInvalid)
 	}
 	return s.editClip(id, func(c *Clip) error {
 		if c.OriginalTitle == "" {

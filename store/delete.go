@@ -19,22 +19,22 @@ import (
 // anything is removed, as are the library file itself and anything behind a symlinked folder.
 func (s *Store) DeleteClip(id string) error {
 	if s.readOnly {
-		return wrap(i18n.T("store.err.delete_read_only", id, s.path, ErrReadOnly), ErrReadOnly)
+		return i18n.Wrap(i18n.T("store.err.delete_read_only", id, s.path, ErrReadOnly), ErrReadOnly)
 	}
 	for attempt := 0; attempt < 3; attempt++ {
 		c, err := s.Clip(id)
 		if err != nil {
-			return wrap(i18n.T("store.err.delete", err), err)
+			return i18n.Wrap(i18n.T("store.err.delete", err), err)
 		}
 		files := clipFiles(c)
 		for _, p := range files {
 			if err := s.removable(p); err != nil {
-				return wrap(i18n.T("store.err.delete_clip", id, err), err)
+				return i18n.Wrap(i18n.T("store.err.delete_clip", id, err), err)
 			}
 		}
 		for _, p := range files {
 			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return wrap(i18n.T("store.err.delete_clip", id, err), err)
+				return i18n.Wrap(i18n.T("store.err.delete_clip", id, err), err)
 			}
 		}
 		changed := false
@@ -54,7 +54,7 @@ func (s *Store) DeleteClip(id string) error {
 			return s.deleteClipTx(tx, key, c, now)
 		})
 		if err != nil {
-			return wrap(i18n.T("store.err.delete_clip", id, err), err)
+			return i18n.Wrap(i18n.T("store.err.delete_clip", id, err), err)
 		}
 		if !changed {
 			return nil
@@ -112,7 +112,7 @@ func clipFiles(c *Clip) []string {
 // symlinked folder that leads outside.
 func (s *Store) removable(p string) error {
 	refuse := func(why string) error {
-		return wrap(i18n.T("store.err.refuse_delete", ErrInvalid, p, why), ErrInvalid)
+		return i18n.Wrap(i18n.T("store.err.refuse_delete", ErrInvalid, p, why), ErrInvalid)
 	}
 	if !filepath.IsAbs(p) {
 		return refuse("not an absolute path")

@@ -32,7 +32,7 @@ func (s *Store) Draft(name string) (Draft, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		v := tx.Bucket(bDrafts).Get([]byte(name))
 		if v == nil {
-			return wrap(i18n.T("store.err.no_draft", name), ErrNotFound)
+			return i18n.Wrap(i18n.T("store.err.no_draft", name), ErrNotFound)
 		}
 		if err := json.Unmarshal(v, &d); err != nil {
 			return s.damaged("draft", []byte(name), err)

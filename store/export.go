@@ -48,7 +48,7 @@ func (s *Store) Export(w io.Writer) error {
 		first := true
 		err := s.chunks(sec.bucket, false, func(k, v []byte) error {
 			if !json.Valid(v) {
-				return s.damaged(sec.name[:len(sec.name)-1], k, textErr("store.err.bad_json"))
+				return s.damaged(sec.name[:len(sec.name)-1], k, i18n.Text("store.err.bad_json"))
 			}
 			if !first {
 				bw.WriteByte(',')
@@ -59,13 +59,13 @@ func (s *Store) Export(w io.Writer) error {
 			return err
 		})
 		if err != nil {
-			return wrap(i18n.T("store.err.export", err), err)
+			return i18n.Wrap(i18n.T("store.err.export", err), err)
 		}
 		bw.WriteString("]")
 	}
 	bw.WriteString("}\n")
 	if err := bw.Flush(); err != nil {
-		return wrap(i18n.T("store.err.export", err), err)
+		return i18n.Wrap(i18n.T("store.err.export", err), err)
 	}
 	return nil
 }
@@ -157,10 +157,10 @@ func (s *Store) ExportM3U(w io.Writer) error {
 		return err
 	})
 	if err != nil {
-		return wrap(i18n.T("store.err.export_m3u", err), err)
+		return i18n.Wrap(i18n.T("store.err.export_m3u", err), err)
 	}
 	if err := bw.Flush(); err != nil {
-		return wrap(i18n.T("store.err.export_m3u", err), err)
+		return i18n.Wrap(i18n.T("store.err.export_m3u", err), err)
 	}
 	return nil
 }

@@ -27,11 +27,11 @@ const importBatch = 1000
 func (s *Store) Import(r io.Reader) (ImportStats, error) {
 	var st ImportStats
 	if s.readOnly {
-		return st, wrap(i18n.T("store.err.import_path", s.path, ErrReadOnly), ErrReadOnly)
+		return st, i18n.Wrap(i18n.T("store.err.import_path", s.path, ErrReadOnly), ErrReadOnly)
 	}
 	spool, err := os.CreateTemp(s.dir, ".import-*.tmp")
 	if err != nil {
-		return st, wrap(i18n.T("store.err.import", err), err)
+		return st, i18n.Wrap(i18n.T("store.err.import", err), err)
 	}
 	defer os.Remove(spool.Name())
 	defer spool.Close()
@@ -43,13 +43,13 @@ func (s *Store) Import(r io.Reader) (ImportStats, error) {
 		clip:  func(i int, c *Clip) error { return checkImported(validateClip(c), c.CreatedAt.IsZero()) },
 		draft: func(i int, d *Draft) error { return validID("draft name", d.Name) },
 	}); err != nil {
-		return st, wrap(i18n.T("store.err.import_nothing", err), err)
+		return st, i18n.Wrap(i18n.T("store.err.import_nothing", err), err)
 	}
 	if err := sw.Flush(); err != nil {
-		return st, wrap(i18n.T("store.err.import", err), err)
+		return st, i18n.Wrap(i18n.T("store.err.import", err), err)
 	}
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
-		return st, wrap(i18n.T("store.err.import", err), err)
+		return st, i18n.Wrap(i18n.T("store.err.import", err), err)
 	}
 
 	// Second pass over our own spool: records are batched and each batch is written in one
@@ -67,14 +67,14 @@ func (s *Store) Import(r io.Reader) (ImportStats, error) {
 			for _, t := range tasks {
 				_, added, err := putTaskTx(tx, t, now, true)
 				if err != nil {
-					return wrap(i18n.T("store.err.in_task", t.ID, err), err)
+					return i18n.Wrap(i18n.T("store.err.in_task", t.ID, err), err)
 				}
 				count(added, &add.TasksAdded, &add.TasksSkipped)
 			}
 			for _, c := range clips {
 				_, added, err := putClipTx(tx, c, now, true)
 				if err != nil {
-					return wrap(i18n.T("store.err.in_clip", c.ID, err), err)
+					return i18n.Wrap(i18n.T("store.err.in_clip", c.ID, err), err)
 				}
 				count(added, &add.ClipsAdded, &add.ClipsSkipped)
 			}
@@ -90,7 +90,7 @@ func (s *Store) Import(r io.Reader) (ImportStats, error) {
 					err = b.Put([]byte(d.Name), val)
 				}
 				if err != nil {
-					return wrap(i18n.T("store.err.in_draft", d.Name, err), err)
+					return i18n.Wrap(i18n.T("store.err.in_draft", d.Name, err), err)
 				}
 				add.DraftsAdded++
 			}
@@ -121,7 +121,7 @@ func (s *Store) Import(r io.Reader) (ImportStats, error) {
 		err = flush()
 	}
 	if err != nil {
-		return st, wrap(i18n.T("store.err.import_partial", err), err)
+		return st, i18n.Wrap(i18n.T("store.err.import_partial", err), err)
 	}
 	return st, nil
 }
@@ -137,7 +137,7 @@ func count(added bool, a, s *int) {
 // checkImported adds to the live-put validation: an export always carries created_at.
 func checkImported(err error, zeroCreated bool) error {
 	if err == nil && zeroCreated {
-		err = wrap(i18n.T("store.err.no_created_at", ErrInvalid), ErrInvalid)
+		err = i18n.Wrap(i18n.T("store.err.no_created_at", ErrInvalid), ErrInvalid)
 	}
 	return err
 }
@@ -261,7 +261,7 @@ func syntaxErr(where string, err error) error {
 	return fmt.Errorf("%s: %w", where, err)
 }
 
-var errTooLarge error = textErr("store.err.too_large")
+var errTooLarge error = i18n.Text("store.err.too_large")
 
 // boundedReader fails once more than left bytes have been read, instead of ending quietly
 // (io.LimitReader would make an oversized document look merely truncated).
@@ -275,7 +275,7 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 		// One byte of look-ahead tells "exactly at the limit" from "over it".
 		var one [1]byte
 		if n, err := b.r.Read(one[:]); n > 0 {
-			return 0, wrap(i18n.T("store.err.too_large_bytes", errTooLarge, maxImportSize), errTooLarge)
+			return 0, i18n.Wrap(i18n.T("store.err.too_large_bytes", errTooLarge, maxImportSize), errTooLarge)
 		} else if err != nil {
 			return 0, err
 		}

@@ -79,15 +79,15 @@ func compositeKey(owner string, key []byte) []byte {
 func validID(what, id string) error {
 	switch {
 	case id == "":
-		return wrap(i18n.T("store.err.id_empty", ErrInvalid, what), ErrInvalid)
+		return i18n.Wrap(i18n.T("store.err.id_empty", ErrInvalid, what), ErrInvalid)
 	case len(id) > maxIDLen:
-		return wrap(i18n.T("store.err.id_long", ErrInvalid, what, maxIDLen), ErrInvalid)
+		return i18n.Wrap(i18n.T("store.err.id_long", ErrInvalid, what, maxIDLen), ErrInvalid)
 	case !utf8.ValidString(id):
-		return wrap(i18n.T("store.err.id_utf8", ErrInvalid, what, id), ErrInvalid)
+		return i18n.Wrap(i18n.T("store.err.id_utf8", ErrInvalid, what, id), ErrInvalid)
 	}
 	for _, r := range id {
 		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return wrap(i18n.T("store.err.id_control", ErrInvalid, what, id), ErrInvalid)
+			return i18n.Wrap(i18n.T("store.err.id_control", ErrInvalid, what, id), ErrInvalid)
 		}
 	}
 	return nil
@@ -103,7 +103,7 @@ func validTime(what string, t time.Time) error {
 		return nil
 	}
 	if y := t.Year(); y < 1678 || y > 2261 {
-		return wrap(i18n.T("store.err.time_range", ErrInvalid, what, t.Format(time.RFC3339)), ErrInvalid)
+		return i18n.Wrap(i18n.T("store.err.time_range", ErrInvalid, what, t.Format(time.RFC3339)), ErrInvalid)
 	}
 	return nil
 }
@@ -114,7 +114,7 @@ func validPath(what, p string) error {
 		return nil
 	}
 	if strings.IndexByte(p, 0) >= 0 || !filepath.IsAbs(p) {
-		return wrap(i18n.T("store.err.not_absolute", ErrInvalid, what, p), ErrInvalid)
+		return i18n.Wrap(i18n.T("store.err.not_absolute", ErrInvalid, what, p), ErrInvalid)
 	}
 	return nil
 }
@@ -162,7 +162,7 @@ func validateClip(c *Clip) error {
 		}
 	}
 	if math.IsNaN(c.Duration) || math.IsInf(c.Duration, 0) {
-		return wrap(i18n.T("store.err.duration_nan", ErrInvalid), ErrInvalid)
+		return i18n.Wrap(i18n.T("store.err.duration_nan", ErrInvalid), ErrInvalid)
 	}
 	return validTime("created_at", c.CreatedAt)
 }

@@ -29,23 +29,23 @@ var errForeign = errors.New("foreign bucket")
 func (s *Store) inspect() (schema int, err error) {
 	fi, err := os.Stat(s.db.Path())
 	if err != nil {
-		return 0, wrap(i18n.T("store.err.open_path", s.path, err), err)
+		return 0, i18n.Wrap(i18n.T("store.err.open_path", s.path, err), err)
 	}
 	err = s.view(func(tx *bolt.Tx) error {
 		if tx.Size() > fi.Size() {
-			return wrap(i18n.T("store.err.file_truncated", ErrDamaged, s.path, fi.Size(), tx.Size()), ErrDamaged)
+			return i18n.Wrap(i18n.T("store.err.file_truncated", ErrDamaged, s.path, fi.Size(), tx.Size()), ErrDamaged)
 		}
 		meta := tx.Bucket(bMeta)
 		if meta == nil {
 			if tx.ForEach(func([]byte, *bolt.Bucket) error { return errForeign }) != nil {
-				return wrap(i18n.T("store.err.foreign_bbolt", ErrDamaged, s.path), ErrDamaged)
+				return i18n.Wrap(i18n.T("store.err.foreign_bbolt", ErrDamaged, s.path), ErrDamaged)
 			}
 			return nil
 		}
 		v := meta.Get(mSchema)
 		n, err := strconv.Atoi(string(v))
 		if err != nil || n < 1 {
-			return wrap(i18n.T("store.err.bad_schema", ErrDamaged, s.path, v), ErrDamaged)
+			return i18n.Wrap(i18n.T("store.err.bad_schema", ErrDamaged, s.path, v), ErrDamaged)
 		}
 		schema = n
 		return nil
@@ -62,7 +62,7 @@ func (s *Store) prepare() error {
 	}
 	switch {
 	case schema > currentSchema:
-		return wrap(i18n.T("store.err.newer_schema_at", ErrNewerSchema, schema, currentSchema, s.path), ErrNewerSchema)
+		return i18n.Wrap(i18n.T("store.err.newer_schema_at", ErrNewerSchema, schema, currentSchema, s.path), ErrNewerSchema)
 	case schema == currentSchema:
 		return nil
 	case s.readOnly && schema == 0:

@@ -52,7 +52,7 @@ func Open(path string, o OpenOptions) (*Store, error) {
 	}
 	if !o.ReadOnly {
 		if err := os.MkdirAll(filepath.Dir(abs), 0o700); err != nil {
-			return nil, wrap(i18n.T("store.err.open", err), err)
+			return nil, i18n.Wrap(i18n.T("store.err.open", err), err)
 		}
 	}
 	db, err := openDB(abs, abs, o.ReadOnly, o.Timeout)
@@ -95,7 +95,7 @@ func OpenSnapshot(path string, o OpenOptions) (*Store, error) {
 		}
 		last = err
 	}
-	return nil, wrap(i18n.T("store.err.snapshot_inconsistent", abs, last), last)
+	return nil, i18n.Wrap(i18n.T("store.err.snapshot_inconsistent", abs, last), last)
 }
 
 func openCopy(abs string, o OpenOptions, requireQuiet bool) (_ *Store, err error) {
@@ -109,7 +109,7 @@ func openCopy(abs string, o OpenOptions, requireQuiet bool) (_ *Store, err error
 		}
 	}()
 	if requireQuiet && !quiet {
-		return nil, wrap(i18n.T("store.err.changed_while_copied", ErrDamaged, abs), ErrDamaged)
+		return nil, i18n.Wrap(i18n.T("store.err.changed_while_copied", ErrDamaged, abs), ErrDamaged)
 	}
 	if err := verifyCopy(tmp, abs, o); err != nil {
 		return nil, err
@@ -244,7 +244,7 @@ func absPath(path string) (string, error) {
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		return "", wrap(i18n.T("store.err.open_path", path, err), err)
+		return "", i18n.Wrap(i18n.T("store.err.open_path", path, err), err)
 	}
 	return abs, nil
 }
@@ -261,11 +261,11 @@ func checkFile(abs string, mustExist bool) error {
 		}
 		return nil
 	case err != nil:
-		return wrap(i18n.T("store.err.open", err), err)
+		return i18n.Wrap(i18n.T("store.err.open", err), err)
 	case fi.IsDir():
 		return errors.New(i18n.T("store.err.is_directory", abs))
 	case fi.Size() == 0:
-		return wrap(i18n.T("store.err.file_empty", ErrDamaged, abs), ErrDamaged)
+		return i18n.Wrap(i18n.T("store.err.file_empty", ErrDamaged, abs), ErrDamaged)
 	}
 	return nil
 }
@@ -282,7 +282,7 @@ func openDB(file, name string, readOnly bool, timeout time.Duration) (db *bolt.D
 			if f != nil {
 				f.Close()
 			}
-			db, err = nil, wrap(i18n.T("store.err.corrupt", ErrDamaged, name, r), ErrDamaged)
+			db, err = nil, i18n.Wrap(i18n.T("store.err.corrupt", ErrDamaged, name, r), ErrDamaged)
 		}
 	}()
 	db, err = bolt.Open(file, 0o600, &bolt.Options{
@@ -301,7 +301,7 @@ func openDB(file, name string, readOnly bool, timeout time.Duration) (db *bolt.D
 		return nil, lockedError(name)
 	case errors.Is(err, berrors.ErrInvalid), errors.Is(err, berrors.ErrVersionMismatch),
 		errors.Is(err, berrors.ErrChecksum), strings.Contains(err.Error(), "file size too small"):
-		return nil, wrap(i18n.T("store.err.not_intact", ErrDamaged, name, err), ErrDamaged)
+		return nil, i18n.Wrap(i18n.T("store.err.not_intact", ErrDamaged, name, err), ErrDamaged)
 	}
-	return nil, wrap(i18n.T("store.err.open_path", name, err), err)
+	return nil, i18n.Wrap(i18n.T("store.err.open_path", name, err), err)
 }

@@ -37,7 +37,7 @@ func (s *Store) PutPersona(p *Persona) error {
 		return err
 	}
 	if strings.TrimSpace(p.Name) == "" {
-		return wrap(i18n.T("store.err.persona_no_name", ErrInvalid, p.ID), ErrInvalid)
+		return i18n.Wrap(i18n.T("store.err.persona_no_name", ErrInvalid, p.ID), ErrInvalid)
 	}
 	rec := *p
 	rec.V = personaVersion
@@ -68,7 +68,7 @@ func (s *Store) Persona(id string) (*Persona, error) {
 			v = b.Get([]byte(id))
 		}
 		if v == nil {
-			return wrap(i18n.T("store.err.no_persona", id), ErrNotFound)
+			return i18n.Wrap(i18n.T("store.err.no_persona", id), ErrNotFound)
 		}
 		if err := json.Unmarshal(v, p); err != nil {
 			return s.damaged("persona", []byte(id), err)

@@ -78,7 +78,7 @@ func sortCode(s string) (byte, error) {
 	case SortDuration:
 		return sortDuration, nil
 	}
-	return 0, wrap(i18n.T("store.err.unknown_sort", ErrInvalid, s, SortDate, SortTitle, SortDuration), ErrInvalid)
+	return 0, i18n.Wrap(i18n.T("store.err.unknown_sort", ErrInvalid, s, SortDate, SortTitle, SortDuration), ErrInvalid)
 }
 
 // item is one clip's place in an order: its key plus the sort value (title or duration).
@@ -244,7 +244,7 @@ func decodeCursor(s string, order byte, asc bool) (*item, error) {
 		return nil, ErrBadCursor
 	}
 	if b[1] != order || (b[2] == 1) != asc {
-		return nil, wrap(i18n.T("store.err.cursor_order", ErrBadCursor), ErrBadCursor)
+		return nil, i18n.Wrap(i18n.T("store.err.cursor_order", ErrBadCursor), ErrBadCursor)
 	}
 	n, w := binary.Uvarint(b[3:])
 	rest := b[3:]

@@ -17,35 +17,17 @@ import (
 // Sentinel errors. Every error the package returns for these conditions wraps one of them with
 // context (the id, the file), so callers test with errors.Is and show err.Error() as is.
 var (
-	ErrNotFound error = textErr("store.err.not_found")
-	ErrLocked   error = textErr("store.err.locked")
-	ErrReadOnly error = textErr("store.err.read_only")
-	ErrDamaged  error = textErr("store.err.damaged")
+	ErrNotFound error = i18n.Text("store.err.not_found")
+	ErrLocked   error = i18n.Text("store.err.locked")
+	ErrReadOnly error = i18n.Text("store.err.read_only")
+	ErrDamaged  error = i18n.Text("store.err.damaged")
 	// ErrBadCursor: a Query.Cursor that was not made by Clips for the same sort order.
-	ErrBadCursor error = textErr("store.err.bad_cursor")
+	ErrBadCursor error = i18n.Text("store.err.bad_cursor")
 	// ErrInvalid: a record the library refuses (empty or malformed id, relative path, ...).
-	ErrInvalid error = textErr("store.err.invalid")
+	ErrInvalid error = i18n.Text("store.err.invalid")
 	// ErrNewerSchema: the file was migrated by a newer sunostudio; this one must not touch it.
-	ErrNewerSchema error = textErr("store.err.newer_schema")
+	ErrNewerSchema error = i18n.Text("store.err.newer_schema")
 )
-
-// textErr is an error whose text is a catalog message, looked up when it is shown, so that the
-// sentinels above speak the language chosen at start-up.
-type textErr string
-
-func (t textErr) Error() string { return i18n.T(string(t)) }
-
-// wrapped is an error in words for people (i18n.T, with err among its arguments) that keeps
-// err for errors.Is.
-type wrapped struct {
-	text string
-	err  error
-}
-
-func (w *wrapped) Error() string { return w.text }
-func (w *wrapped) Unwrap() error { return w.err }
-
-func wrap(text string, err error) error { return &wrapped{text: text, err: err} }
 
 // Record versions written into the "v" field of every stored value.
 const (

@@ -118,7 +118,7 @@ func (s *Store) Task(id string) (*Task, error) {
 func (s *Store) taskTx(tx *bolt.Tx, id string) (*Task, error) {
 	key := tx.Bucket(bTaskIDs).Get([]byte(id))
 	if key == nil {
-		return nil, wrap(i18n.T("store.err.no_task", id), ErrNotFound)
+		return nil, i18n.Wrap(i18n.T("store.err.no_task", id), ErrNotFound)
 	}
 	return s.decodeTask(key, tx.Bucket(bTasks).Get(key))
 }
@@ -177,7 +177,7 @@ func (s *Store) TaskByBatchKey(key string) (*Task, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		id := tx.Bucket(bBatchKeys).Get([]byte(key))
 		if id == nil {
-			return wrap(i18n.T("store.err.no_batch", key), ErrNotFound)
+			return i18n.Wrap(i18n.T("store.err.no_batch", key), ErrNotFound)
 		}
 		var err error
 		t, err = s.taskTx(tx, string(id))

@@ -71,7 +71,7 @@ func (s *Store) Timing(clipID string) (*Timing, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		v := getCraft(tx, bTiming, clipID)
 		if v == nil {
-			return wrap(i18n.T("store.err.no_timing", clipID), ErrNotFound)
+			return i18n.Wrap(i18n.T("store.err.no_timing", clipID), ErrNotFound)
 		}
 		if err := json.Unmarshal(v, t); err != nil {
 			return s.damaged("timing", []byte(clipID), err)
@@ -113,7 +113,7 @@ func (s *Store) Peaks(clipID string) ([]float32, error) {
 	err := s.view(func(tx *bolt.Tx) error {
 		v := getCraft(tx, bPeaks, clipID)
 		if v == nil {
-			return wrap(i18n.T("store.err.no_peaks", clipID), ErrNotFound)
+			return i18n.Wrap(i18n.T("store.err.no_peaks", clipID), ErrNotFound)
 		}
 		var ok bool
 		if out, ok = decodePeaks(v); !ok {

@@ -251,7 +251,7 @@ func (a *assetLoader) finish(j assetJob, path string) {
 		return
 	}
 	if err != nil {
-		e.problem(wrapped(i18n.T("studio.err.asset_not_recorded", string(j.kind), j.clip, err), err), nil, nil)
+		e.problem(i18n.Wrap(i18n.T("studio.err.asset_not_recorded", string(j.kind), j.clip, err), err), nil, nil)
 		return
 	}
 	e.log.Info("downloaded", "clip", j.clip, "file", path)
@@ -275,7 +275,7 @@ func (a *assetLoader) retry(j assetJob, err error) {
 		reason := fmt.Sprintf(storedAssetGaveUp, j.kind, n, err)
 		a.failed[j.task] = reason
 		a.mu.Unlock()
-		e.problem(&shownErr{text: Localize(reason), err: err}, nil, nil)
+		e.problem(i18n.Wrap(Localize(reason), err), nil, nil)
 		e.settleAsset(j.task, store.TaskFailed, reason)
 		return
 	}
@@ -293,7 +293,7 @@ func (a *assetLoader) retry(j assetJob, err error) {
 		}
 	})
 	a.mu.Unlock()
-	e.problem(&shownErr{text: i18n.T("studio.err.asset_failed", string(j.kind), j.clip, n, e.o.DownloadRetries, Localize(err.Error())), err: err}, nil, nil)
+	e.problem(i18n.Wrap(i18n.T("studio.err.asset_failed", string(j.kind), j.clip, n, e.o.DownloadRetries, Localize(err.Error())), err), nil, nil)
 }
 
 func (e *Engine) settleAsset(taskID, status, reason string) {

@@ -26,7 +26,7 @@ func (e *Engine) Chat(ctx context.Context, req client.ChatRequest, on func(clien
 	task := &store.Task{ID: "chat-" + randomID(), Kind: string(client.KindChat), Profile: e.o.Profile,
 		Status: store.TaskRunning, Request: reqJSON, CreatedAt: now, Deadline: now.Add(e.o.TaskDeadline)}
 	if err := e.st.PutTask(task); err != nil {
-		return nil, client.ChatResult{}, wrapped(i18n.T("studio.err.chat_not_recorded", err), err)
+		return nil, client.ChatResult{}, i18n.Wrap(i18n.T("studio.err.chat_not_recorded", err), err)
 	}
 	e.publish(Event{Kind: TaskUpdated, Task: task})
 	res, err := e.cl.Chat(ctx, req, func(u client.ChatUpdate) {

@@ -29,7 +29,7 @@ type CraftOptions struct {
 
 // ErrBadInput marks a request the engine refuses before asking the relay (a point past the end
 // of the song, an empty window). The CLI exits 2 for it; the TUI shows it next to the field.
-var ErrBadInput error = textErr("studio.err.bad_input")
+var ErrBadInput error = i18n.Text("studio.err.bad_input")
 
 type inputError struct{ msg string }
 
@@ -237,7 +237,7 @@ func (e *Engine) CoverURL(ctx context.Context, audioURL string, o CraftOptions) 
 	}
 	cover, err = e.Cover(ctx, upload.ID, o)
 	if err != nil {
-		return upload, nil, wrapped(i18n.T("studio.err.uploaded_not_covered", upload.ID, err), err)
+		return upload, nil, i18n.Wrap(i18n.T("studio.err.uploaded_not_covered", upload.ID, err), err)
 	}
 	return upload, cover, nil
 }
@@ -295,7 +295,7 @@ func (e *Engine) CreatePersona(ctx context.Context, clipID, name, description st
 	rec := &store.Persona{ID: p.ID, Name: firstNonEmpty(clean(p.Name), name), Description: clean(p.Description),
 		RootClipID: firstNonEmpty(p.RootClipID, src.ID), Profile: e.o.Profile}
 	if err := e.st.PutPersona(rec); err != nil {
-		return nil, wrapped(i18n.T("studio.err.persona_not_recorded", p.ID, err), err)
+		return nil, i18n.Wrap(i18n.T("studio.err.persona_not_recorded", p.ID, err), err)
 	}
 	return rec, nil
 }

@@ -246,7 +246,7 @@ func (d *downloader) run(ctx context.Context, id string) error {
 }
 
 // ErrNoAudio means a clip has no finished audio to download (yet).
-var ErrNoAudio error = textErr("studio.err.no_audio")
+var ErrNoAudio error = i18n.Text("studio.err.no_audio")
 
 // Follow is for playing a clip while it downloads. It puts the clip first in the download
 // queue and returns, once bytes are being written, the temp file to read and a channel that
@@ -275,7 +275,7 @@ func (e *Engine) Follow(ctx context.Context, clipID string) (path string, done <
 	d.mu.Lock()
 	if d.done {
 		d.mu.Unlock()
-		return "", nil, textErr("studio.err.engine_stopped")
+		return "", nil, i18n.Text("studio.err.engine_stopped")
 	}
 	d.follows[clipID] = append(d.follows[clipID], f)
 	if p := d.active[clipID]; p != "" && p != "-" {
@@ -342,7 +342,7 @@ func (d *downloader) failed(c *store.Clip, err error) {
 	if uerr != nil {
 		return
 	}
-	e.problem(&shownErr{text: i18n.T("studio.err.download_failed", updated.Title, updated.DownloadAttempts, e.o.DownloadRetries, Localize(err.Error())), err: err}, nil, updated)
+	e.problem(i18n.Wrap(i18n.T("studio.err.download_failed", updated.Title, updated.DownloadAttempts, e.o.DownloadRetries, Localize(err.Error())), err), nil, updated)
 	if next > 0 {
 		d.mu.Lock()
 		if !d.done {

@@ -122,7 +122,7 @@ func New(o Options) (*Engine, error) {
 	}
 	o.defaults()
 	if err := os.MkdirAll(o.SongsDir, 0o755); err != nil {
-		return nil, wrapped(i18n.T("studio.err.songs_folder", err), err)
+		return nil, i18n.Wrap(i18n.T("studio.err.songs_folder", err), err)
 	}
 	e := &Engine{o: o, cl: o.Client, st: o.Store, log: o.Logger, now: o.Now}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
@@ -142,7 +142,7 @@ func (e *Engine) Start() error {
 	e.removeStaleParts()
 	tasks, err := e.st.UnfinishedTasks()
 	if err != nil {
-		return wrapped(i18n.T("studio.err.resume_tasks", err), err)
+		return i18n.Wrap(i18n.T("studio.err.resume_tasks", err), err)
 	}
 	for _, t := range tasks {
 		if t.Status == store.TaskSubmitting {
@@ -167,7 +167,7 @@ func (e *Engine) Start() error {
 		defer e.wg.Done()
 		clips, err := e.st.ClipsNeedingDownload()
 		if err != nil {
-			e.problem(wrapped(i18n.T("studio.err.resume_downloads", err), err), nil, nil)
+			e.problem(i18n.Wrap(i18n.T("studio.err.resume_downloads", err), err), nil, nil)
 			return
 		}
 		for _, c := range clips {

@@ -229,19 +229,6 @@ func localize(stored string) string {
 	return stored
 }
 
-// shownErr is an error said in the user's language around one whose text is stored (and so
-// English): Error is the words for people, Unwrap the cause for errors.Is.
-type shownErr struct {
-	text string
-	err  error
-}
-
-func (s *shownErr) Error() string { return s.text }
-func (s *shownErr) Unwrap() error { return s.err }
-
-// wrapped is err behind words for people (i18n.T with err among its arguments).
-func wrapped(text string, err error) error { return &shownErr{text: text, err: err} }
-
 // localized is err in the user's language when its text is a stored one.
 func localized(err error) error {
 	if err == nil {
@@ -249,13 +236,7 @@ func localized(err error) error {
 	}
 	text := err.Error()
 	if l := Localize(text); l != text {
-		return &shownErr{text: l, err: err}
+		return i18n.Wrap(l, err)
 	}
 	return err
 }
-
-// textErr is an error whose text is a catalog message, looked up when it is shown, so that an
-// error made when the package starts (a sentinel) speaks the language chosen later.
-type textErr string
-
-func (t textErr) Error() string { return i18n.T(string(t)) }

@@ -3,13 +3,11 @@ package studio
 import (
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"regexp"
 	"strings"
 	"testing"
 
 	"sunostudio/internal/i18n"
+	"sunostudio/internal/i18n/i18ntest"
 )
 
 // The English of each stored text is its catalog message (with %v for the %w that wraps).
@@ -39,39 +37,17 @@ func TestStoredTextsAreTheirEnglishMessages(t *testing.T) {
 }
 
 func TestSentinelMessagesExist(t *testing.T) {
-	for _, e := range []error{ErrBadInput, ErrReadOnly, ErrNoAudio, textErr("studio.err.engine_stopped")} {
-		if !i18n.Has(string(e.(textErr))) {
+	for _, e := range []error{ErrBadInput, ErrReadOnly, ErrNoAudio, i18n.Text("studio.err.engine_stopped")} {
+		if !i18n.Has(string(e.(i18n.Text))) {
 			t.Errorf("%s: no such message", e)
 		}
-	}
-}
-
-// inChinese runs f with the catalog in Chinese, in a child process of this test binary: the
-// language is process-wide, and other tests in this package, running in parallel, read English.
-func inChinese(t *testing.T, f func(t *testing.T)) {
-	t.Helper()
-	const env = "SUNOSTUDIO_TEST_CHINESE"
-	if os.Getenv(env) == t.Name() {
-		i18n.Use(i18n.Chinese)
-		t.Cleanup(func() { i18n.Use(i18n.English) })
-		f(t)
-		return
-	}
-	cmd := exec.Command(os.Args[0], "-test.run=^"+regexp.QuoteMeta(t.Name())+"$", "-test.count=1", "-test.v")
-	cmd.Env = append(os.Environ(), env+"="+t.Name())
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("in Chinese: %v\n%s", err, out)
-	}
-	if !strings.Contains(string(out), "--- PASS: "+t.Name()) {
-		t.Fatalf("the test did not run in the child process:\n%s", out)
 	}
 }
 
 // Stored texts stay English in the library and are said in Chinese when shown; what the
 // engine did not write (the relay's words) is left alone.
 func TestLocalizeReadsStoredTextsInChinese(t *testing.T) {
-	inChinese(t, func(t *testing.T) {
+	i18ntest.InLanguage(t, i18n.Chinese, func(t *testing.T) {
 		for _, c := range []struct{ stored, want string }{
 			{storedTimedOut, "截止时间前没有结果；请稍后重新检查（中转站可能仍会完成它）"},
 			{fmt.Sprintf(storedAssetGaveUp, "wav", 3, fmt.Errorf(storedFileGone, 404)),

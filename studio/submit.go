@@ -37,7 +37,7 @@ type SubmitOptions struct {
 }
 
 // ErrReadOnly is returned when the library is a read-only snapshot.
-var ErrReadOnly error = textErr("studio.err.read_only")
+var ErrReadOnly error = i18n.Text("studio.err.read_only")
 
 // Submit starts a music task. The task is in the library before Submit returns; a crash after
 // the relay accepted it and before the write is the only window, and it is one fsync long.
@@ -65,7 +65,7 @@ func (e *Engine) submitWith(req Request, o SubmitOptions, ask func() (client.Sub
 		Status: store.TaskSubmitting, Request: reqJSON, ParentClipID: o.ParentClipID,
 		Derivation: o.Derivation, BatchKey: o.BatchKey, CreatedAt: now}
 	if err := e.st.PutTask(intent); err != nil {
-		return nil, wrapped(i18n.T("studio.err.request_not_recorded", err), err)
+		return nil, i18n.Wrap(i18n.T("studio.err.request_not_recorded", err), err)
 	}
 	sub, err := ask()
 	if err != nil {
@@ -174,7 +174,7 @@ func (e *Engine) record(sub client.Submission, req Request, o SubmitOptions, int
 	if err := e.st.ReplaceTask(intentID, t, clips); err != nil {
 		// The relay has the task but we could not write it: say so with the id, so the user can
 		// find it on the relay; nothing else can be done.
-		return nil, wrapped(i18n.T("studio.err.task_not_recorded", id, err), err)
+		return nil, i18n.Wrap(i18n.T("studio.err.task_not_recorded", id, err), err)
 	}
 	e.log.Info("submitted", "task", id, "kind", req.Kind)
 	e.publish(Event{Kind: TaskUpdated, Task: t})
@@ -301,7 +301,7 @@ func (e *Engine) Wait(ctx context.Context, taskID string, progress func(Event)) 
 			return t, ctx.Err()
 		case ev, ok := <-sub.C():
 			if !ok {
-				return t, textErr("studio.err.engine_stopped")
+				return t, i18n.Text("studio.err.engine_stopped")
 			}
 			if progress != nil && relates(ev, taskID) {
 				progress(ev)

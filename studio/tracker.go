@@ -313,7 +313,7 @@ func (t *tracker) apply(rt client.Task) bool {
 	kept := rt.Clips[:0:0]
 	for _, c := range rt.Clips {
 		if err := store.ValidID(c.ID); err != nil {
-			e.problem(wrapped(i18n.T("studio.err.clip_left_out", err), err), nil, nil)
+			e.problem(i18n.Wrap(i18n.T("studio.err.clip_left_out", err), err), nil, nil)
 			continue
 		}
 		kept = append(kept, c)

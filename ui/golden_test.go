@@ -133,16 +133,7 @@ var goldenSetups = map[string]func(e *env){
 
 func TestGoldenPanes(t *testing.T) {
 	for name, setup := range goldenSetups {
-		for _, sz := range goldenSizes {
-			t.Run(fmt.Sprintf("%s_%dx%d", name, sz.w, sz.h), func(t *testing.T) {
-				e := goldenEnv(t)
-				e.size(sz.w, sz.h)
-				setup(e)
-				got := e.screen()
-				checkFrame(t, got, sz.w, sz.h)
-				golden(t, fmt.Sprintf("%s_%dx%d", name, sz.w, sz.h), got)
-			})
-		}
+		t.Run(name, func(t *testing.T) { goldenAt(t, name, goldenSizes, goldenEnv, setup) })
 	}
 }
 
@@ -150,24 +141,34 @@ func TestGoldenPanes(t *testing.T) {
 // cells: the smallest full layout people use and a roomy one.
 var zhSizes = []struct{ w, h int }{{80, 24}, {120, 40}}
 
-// TestGoldenPanesChinese renders every golden state in zh-CN (testdata/zh-CN/) and checks
-// that no English word of the studio's own is left on screen (see untranslated).
+// TestGoldenPanesChinese renders every golden state in zh-CN (testdata/zh-CN/).
 func TestGoldenPanesChinese(t *testing.T) {
 	useLang(t, i18n.Chinese)
 	for name, setup := range goldenSetups {
-		for _, sz := range zhSizes {
-			t.Run(fmt.Sprintf("%s_%dx%d", name, sz.w, sz.h), func(t *testing.T) {
-				e := goldenEnv(t)
-				e.size(sz.w, sz.h)
-				setup(e)
-				got := e.screen()
-				checkFrame(t, got, sz.w, sz.h)
-				golden(t, fmt.Sprintf("zh-CN/%s_%dx%d", name, sz.w, sz.h), got)
+		t.Run(name, func(t *testing.T) { goldenAt(t, name, zhSizes, goldenEnv, setup) })
+	}
+}
+
+// goldenAt renders one state at each size, checks the frame and compares it with
+// testdata/NAME_WxH.golden, or testdata/LANG/NAME_WxH.golden in another language than
+// English, where it also checks that no English word of the studio's own is left on screen.
+func goldenAt(t *testing.T, name string, sizes []struct{ w, h int }, newEnv func(*testing.T) *env, setup func(*env)) {
+	for _, sz := range sizes {
+		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
+			e := newEnv(t)
+			e.size(sz.w, sz.h)
+			setup(e)
+			got := e.screen()
+			checkFrame(t, got, sz.w, sz.h)
+			file := fmt.Sprintf("%s_%dx%d", name, sz.w, sz.h)
+			if l := i18n.Current(); l != i18n.English {
+				file = string(l) + "/" + file
 				for _, w := range untranslated(t, e, got) {
-					t.Errorf("English word %q on the Chinese screen:\n%s", w, got)
+					t.Errorf("English word %q on the %s screen:\n%s", w, l, got)
 				}
-			})
-		}
+			}
+			golden(t, file, got)
+		})
 	}
 }
 

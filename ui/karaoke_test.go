@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -51,38 +50,24 @@ func playMoon(e *env, pos time.Duration) {
 // TestGoldenKaraoke: the full-screen synced lyrics mid-song, in Chinese: the chorus' second
 // line is being sung, "交给" is the word in progress (marked underneath, a third sung).
 func TestGoldenKaraoke(t *testing.T) {
-	for _, sz := range []struct{ w, h int }{{120, 40}, {80, 24}, {60, 16}} {
-		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
-			e := newEnv(t, seedMoon)
-			e.load()
-			e.size(sz.w, sz.h)
-			playMoon(e, 28900*time.Millisecond)
-			e.key("esc", "L")
-			got := e.screen()
-			checkFrame(t, got, sz.w, sz.h)
-			golden(t, fmt.Sprintf("karaoke_%dx%d", sz.w, sz.h), got)
-		})
-	}
+	goldenAt(t, "karaoke", []struct{ w, h int }{{120, 40}, {80, 24}, {60, 16}}, karaokeEnv, karaokeAt)
 }
 
 // TestGoldenKaraokeChinese: the same moment with the studio in zh-CN.
 func TestGoldenKaraokeChinese(t *testing.T) {
 	useLang(t, i18n.Chinese)
-	for _, sz := range zhSizes {
-		t.Run(fmt.Sprintf("%dx%d", sz.w, sz.h), func(t *testing.T) {
-			e := newEnv(t, seedMoon)
-			e.load()
-			e.size(sz.w, sz.h)
-			playMoon(e, 28900*time.Millisecond)
-			e.key("esc", "L")
-			got := e.screen()
-			checkFrame(t, got, sz.w, sz.h)
-			golden(t, fmt.Sprintf("zh-CN/karaoke_%dx%d", sz.w, sz.h), got)
-			for _, w := range untranslated(t, e, got) {
-				t.Errorf("English word %q on the Chinese screen:\n%s", w, got)
-			}
-		})
-	}
+	goldenAt(t, "karaoke", zhSizes, karaokeEnv, karaokeAt)
+}
+
+func karaokeEnv(t *testing.T) *env {
+	e := newEnv(t, seedMoon)
+	e.load()
+	return e
+}
+
+func karaokeAt(e *env) {
+	playMoon(e, 28900*time.Millisecond)
+	e.key("esc", "L")
 }
 
 // karaokeMark finds the current line and the word in progress in the karaoke view: the

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"testing"
 	"unicode"
 )
 
@@ -122,4 +123,16 @@ func Prose(s string) bool {
 	}
 	// Two words count only when separated by spaces (not "ctrl+shift" or "a_b.c").
 	return strings.ContainsAny(strings.TrimSpace(s), " \n")
+}
+
+// CheckNoRawText fails t for every literal of dir that RawText finds.
+func CheckNoRawText(t testing.TB, dir string) {
+	t.Helper()
+	found, err := RawText(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range found {
+		t.Errorf("text outside the catalog: %s", f)
+	}
 }
