@@ -72,14 +72,14 @@ var formLabelKeys = []string{"craft.label.lyrics", "craft.label.from", "craft.la
 	"craft.label.url", "craft.label.cover"}
 
 // formLabelW is the width of a dialog's label column with the focus marker: 9 cells, or
-// more when the widest label in the language in use needs it, so every dialog lines up the
-// same way.
+// more when the widest label in the language in use needs it ("Persona"), so every dialog
+// lines up the same way and no label touches its field.
 func formLabelW() int {
 	w := 0
 	for _, k := range formLabelKeys {
 		w = max(w, width(i18n.T(k)))
 	}
-	return max(9, w+2)
+	return max(9, w+3) // the marker, the label and at least one space before the field
 }
 
 // newTextField makes a text field.
