@@ -10,7 +10,6 @@ import (
 
 	"github.com/gopxl/beep/v2"
 	"github.com/gopxl/beep/v2/mp3"
-	"github.com/gopxl/beep/v2/wav"
 
 	"sunostudio/internal/i18n"
 )
@@ -244,9 +243,14 @@ func (w *wavMedia) update(size int64, done bool) error {
 	w.size = size
 	if !w.parsed {
 		cr := &countingReader{r: io.NewSectionReader(w.fd, 0, size)}
-		s, format, err := wav.Decode(cr)
+		err := checkWAVHeader(w.fd, size)
+		var s beep.StreamSeekCloser
+		var format beep.Format
+		if err == nil {
+			s, format, err = decodeWAV(cr)
+		}
 		if err != nil {
-			if !done && size < 1<<20 {
+			if !done && (size < 1<<20 || errors.Is(err, errWAVShortHeader)) {
 				return nil // the header may still be arriving
 			}
 			w.final, w.err = true, &UnsupportedError{What: i18n.T("player.err.wav_unreadable", err)}
@@ -285,7 +289,7 @@ func (w *wavMedia) durationOf(n int) time.Duration {
 }
 
 func (w *wavMedia) decoder(at int) (beep.Streamer, error) {
-	s, _, err := wav.Decode(io.NewSectionReader(w.fd, 0, 1<<62))
+	s, _, err := decodeWAV(io.NewSectionReader(w.fd, 0, 1<<62))
 	if err != nil {
 		return nil, err
 	}
