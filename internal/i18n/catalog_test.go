@@ -75,10 +75,16 @@ func verbs(format string) (map[int]byte, error) {
 		} else {
 			arg++
 		}
-		if prev, ok := out[arg]; ok && prev != m[2][0] {
-			return nil, &verbErr{arg, prev, m[2][0]}
+		v := m[2][0]
+		if v == 'q' {
+			// %q and %s both print a string; a translation may quote with its own marks
+			// (zh-CN: 「%s」) instead of Go's ASCII quotes.
+			v = 's'
 		}
-		out[arg] = m[2][0]
+		if prev, ok := out[arg]; ok && prev != v {
+			return nil, &verbErr{arg, prev, v}
+		}
+		out[arg] = v
 	}
 	return out, nil
 }
