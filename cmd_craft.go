@@ -101,6 +101,7 @@ func newExtendCmd(g *globals) *cobra.Command {
 		},
 	}
 	cmd.Flags().Float64Var(&at, "at", 0, i18n.T("cli.extend.flag.at"))
+	secondsFlag(cmd, "at")
 	f.add(cmd.Flags(), i18n.T("cli.extend.flag.lyrics"))
 	return cmd
 }
@@ -185,6 +186,8 @@ func newReplaceCmd(g *globals) *cobra.Command {
 	}
 	cmd.Flags().Float64Var(&start, "start", 0, i18n.T("cli.replace.flag.start"))
 	cmd.Flags().Float64Var(&end, "end", 0, i18n.T("cli.replace.flag.end"))
+	secondsFlag(cmd, "start")
+	secondsFlag(cmd, "end")
 	f.add(cmd.Flags(), i18n.T("cli.replace.flag.lyrics"))
 	return cmd
 }

@@ -114,10 +114,10 @@ func TestChineseUsageErrors(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"list", "--sort", "size"}, `--sort 只能是 date、title 或 duration，而不是 "size"`},
+		{[]string{"list", "--sort", "size"}, `--sort 只能是 date、title 或 duration，而不是「size」`},
 		{[]string{"generate", "--bogus"}, "未知选项：--bogus"},
 		{[]string{"generate", "--description"}, "选项 --description 需要一个值"},
-		{[]string{"batch", "x.jsonl", "--parallel", "many"}, `"--parallel" 选项的值 "many" 无效`},
+		{[]string{"batch", "x.jsonl", "--parallel", "many"}, `--parallel 选项的值「many」无效：不是整数`},
 		{[]string{"show"}, "需要 1 个参数，收到 0 个"},
 		{[]string{"generate"}, "请说明要生成什么"},
 		{[]string{"extend", "x"}, "请指定从哪里续写"},
@@ -163,7 +163,7 @@ func TestChineseOutputAndLanguageNeutralJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("generate: exit %d\n%s", code, errs)
 	}
-	if !strings.Contains(errs, "已提交任务 ") || !strings.Contains(errs, "：成功") || strings.Contains(errs, "submitted") {
+	if !strings.Contains(errs, "已提交任务 ") || !strings.Contains(errs, "：已完成") || strings.Contains(errs, "submitted") {
 		t.Errorf("generate progress is not Chinese:\n%s", errs)
 	}
 	code, out, _ = runCLI(t, "", "--lang", "zh-CN", "--data-dir", data, "list")

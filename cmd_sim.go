@@ -38,6 +38,7 @@ func newSimCmd() *cobra.Command {
 	f.DurationVar(&opts.StageTime, "stage", opts.StageTime, i18n.T("cli.sim.flag.stage"))
 	f.Float64Var(&opts.SongSeconds, "song-seconds", opts.SongSeconds, i18n.T("cli.sim.flag.song_seconds"))
 	f.Float64Var(&opts.StreamPace, "stream-pace", opts.StreamPace, i18n.T("cli.sim.flag.stream_pace"))
+	secondsFlag(cmd, "song-seconds")
 	f.StringVar(&format, "chat-format", opts.ChatFormat, i18n.T("cli.sim.flag.chat_format"))
 	f.BoolVar(&opts.RejectExtended, "stock-new-api", false, i18n.T("cli.sim.flag.stock_new_api"))
 	return cmd

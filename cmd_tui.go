@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -18,7 +17,7 @@ import (
 // of the root (plain `sunostudio`), not of the subcommands.
 func addTUIFlags(root *cobra.Command) {
 	f := root.Flags()
-	f.String("theme", "", i18n.T("cli.tui.flag.theme", strings.Join(themes.Names(), ", ")))
+	f.String("theme", "", i18n.T("cli.tui.flag.theme", i18n.List(themes.Names())))
 	f.String("audio", "", i18n.T("cli.tui.flag.audio"))
 }
 

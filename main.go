@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -73,7 +74,7 @@ func newRootCmd() *cobra.Command {
 	root.SetVersionTemplate("sunostudio {{.Version}}\n") // i18n:ignore: a template, no words
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{flagError(err)} })
 	g := &globals{}
-	root.Args = exactArgs(0)
+	root.Args = rootArgs
 	root.RunE = func(cmd *cobra.Command, args []string) error { return runTUI(cmd, g) }
 	addTUIFlags(root)
 	pf := root.PersistentFlags()
@@ -103,6 +104,23 @@ func exactArgs(n int) cobra.PositionalArgs {
 		}
 		return nil
 	}
+}
+
+// rootArgs accepts sunostudio alone (the studio); a word after it that is not a command is
+// an unknown command, said as such with the commands it may have meant (exit 2).
+func rootArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	help := cmd.Root().CommandPath() + " --help" // i18n:ignore: a command line
+	if cmd.SuggestionsMinimumDistance <= 0 {
+		cmd.SuggestionsMinimumDistance = 2 // cobra's own default, set only when it suggests itself
+	}
+	msg := i18n.T("cli.err.unknown_command", args[0], help)
+	if s := cmd.SuggestionsFor(args[0]); len(s) > 0 {
+		msg = i18n.T("cli.err.unknown_command_suggest", args[0], i18n.List(s), help)
+	}
+	return usageError{errors.New(msg)}
 }
 
 // chooseLanguage applies --lang, else config.toml's language, else the locale variables. It
@@ -170,11 +188,49 @@ func flagError(err error) error {
 		if f.Shorthand != "" && f.ShorthandDeprecated == "" {
 			name = "-" + f.Shorthand + ", --" + f.Name
 		}
+		if why := badValueReason(f, errors.Unwrap(badValue)); why != "" {
+			return withCause(i18n.T("cli.err.bad_flag_reason", badValue.GetValue(), name, why), err)
+		}
 		return withCause(i18n.T("cli.err.bad_flag_value", badValue.GetValue(), name, errors.Unwrap(badValue)), err)
 	case errors.As(err, &syntax):
 		return withCause(i18n.T("cli.err.flag_syntax", syntax.GetSpecifiedFlag()), err)
 	}
 	return err
+}
+
+// unitSeconds marks a number flag whose value is a number of seconds (annotationUnit), so
+// that a bad value is said as "not a number of seconds".
+const (
+	annotationUnit = "sunostudio_unit" // i18n:ignore: a pflag annotation key
+	unitSeconds    = "seconds"         // i18n:ignore: a pflag annotation value
+)
+
+// secondsFlag marks the flag name of cmd as a number of seconds.
+func secondsFlag(cmd *cobra.Command, name string) {
+	_ = cmd.Flags().SetAnnotation(name, annotationUnit, []string{unitSeconds})
+}
+
+// badValueReason says why a flag's value did not parse, by the flag's type, instead of the
+// parser's own words (strconv.ParseInt: parsing "abc": invalid syntax). "" leaves the parser's
+// error as it is (a type this does not know).
+func badValueReason(f *pflag.Flag, cause error) string {
+	if errors.Is(cause, strconv.ErrRange) {
+		return i18n.T("cli.err.flag_reason.range")
+	}
+	switch f.Value.Type() {
+	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
+		return i18n.T("cli.err.flag_reason.int")
+	case "float32", "float64":
+		if u := f.Annotations[annotationUnit]; len(u) == 1 && u[0] == unitSeconds {
+			return i18n.T("cli.err.flag_reason.seconds")
+		}
+		return i18n.T("cli.err.flag_reason.float")
+	case "duration":
+		return i18n.T("cli.err.flag_reason.duration")
+	case "bool":
+		return i18n.T("cli.err.flag_reason.bool")
+	}
+	return ""
 }
 
 // localizeCobra puts cobra's own words in the current language: the headings of the help

@@ -82,6 +82,48 @@ func TestUsageErrorsExit2(t *testing.T) {
 	}
 }
 
+// TestFlagValueErrors: a value of the wrong kind is said by what the flag wants, not by the
+// parser's words (strconv.ParseInt: parsing "abc": invalid syntax).
+func TestFlagValueErrors(t *testing.T) {
+	cliEnv(t)
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"list", "--limit", "abc"}, `invalid argument "abc" for "--limit" flag: not a whole number`},
+		{[]string{"list", "--limit", "99999999999999999999"}, `invalid argument "99999999999999999999" for "--limit" flag: the number is too large`},
+		{[]string{"extend", "x", "--at", "soon"}, `invalid argument "soon" for "--at" flag: not a number of seconds`},
+		{[]string{"sim", "--stream-pace", "fast"}, `invalid argument "fast" for "--stream-pace" flag: not a number`},
+		{[]string{"sim", "--stage", "5"}, `invalid argument "5" for "--stage" flag: not a duration such as 500ms, 30s or 2m`},
+		{[]string{"list", "--json=maybe"}, `invalid argument "maybe" for "--json" flag: not true or false`},
+	} {
+		code, _, errs := runCLI(t, "", c.args...)
+		if code != 2 || !strings.Contains(errs, c.want) || strings.Contains(errs, "strconv") || strings.Contains(errs, "time:") {
+			t.Errorf("%v: exit %d, stderr %q; want exit 2 and %q", c.args, code, errs, c.want)
+		}
+	}
+}
+
+// TestUnknownCommand: a word that is no command is said to be one, with the help to run,
+// not as a count of arguments.
+func TestUnknownCommand(t *testing.T) {
+	chineseForTest(t)
+	cliEnv(t)
+	code, _, errs := runCLI(t, "", "bogus")
+	if code != 2 || !strings.Contains(errs, `unknown command "bogus"`) || !strings.Contains(errs, "sunostudio --help") ||
+		strings.Contains(errs, "arg(s)") {
+		t.Errorf("bogus: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = runCLI(t, "", "lisst")
+	if code != 2 || !strings.Contains(errs, "did you mean list?") {
+		t.Errorf("lisst: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs = runCLI(t, "", "--lang", "zh-CN", "bogus")
+	if code != 2 || !strings.Contains(errs, "未知命令「bogus」") || !strings.Contains(errs, "sunostudio --help") {
+		t.Errorf("zh bogus: exit %d, stderr %q", code, errs)
+	}
+}
+
 func TestGenerateWaitJSON(t *testing.T) {
 	cliEnv(t)
 	code, out, errs := runCLI(t, "", "generate", "--description", "夏天的海边", "--wait", "--json")

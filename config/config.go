@@ -4,7 +4,6 @@ package config
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -93,7 +92,7 @@ type File struct {
 
 // AudioConfig is the [audio] table.
 type AudioConfig struct {
-	Output string `toml:"output"` // "device" or "null"
+	Output string `toml:"output"` // "auto" (the sound card; "device" is the same) or "null"
 }
 
 // Config is the loaded, validated configuration.
@@ -155,7 +154,7 @@ func (c *Config) read() error {
 	path := c.Paths.ConfigFile
 	info, err := os.Stat(path)
 	if err != nil {
-		return fmt.Errorf("%s: %w", path, err)
+		return i18n.Wrap(i18n.T("config.err.in", path, err), err)
 	}
 	if info.Mode().Perm()&0o077 != 0 {
 		c.Warnings = append(c.Warnings, i18n.T("config.warn.readable", path, info.Mode().Perm(), path))
@@ -166,46 +165,52 @@ func (c *Config) read() error {
 		if errors.As(err, &pe) {
 			return errors.New(i18n.T("config.err.parse", path, pe.Position.Line, pe.Message))
 		}
-		return fmt.Errorf("%s: %w", path, err)
+		return i18n.Wrap(i18n.T("config.err.in", path, err), err)
 	}
 	for _, k := range md.Undecoded() {
 		c.Warnings = append(c.Warnings, i18n.T("config.warn.unknown_key", path, k.String()))
 	}
 	for name, p := range c.File.Profiles {
-		where := fmt.Sprintf("%s: profiles.%s", path, name)
+		key := "profiles." + name
 		if p.Dialect != "" {
 			if _, ok := client.ParseDialect(p.Dialect); !ok {
-				return errors.New(i18n.T("config.err.unknown_dialect", where+".dialect", p.Dialect))
+				return at(path, key+".dialect", i18n.T("config.err.unknown_dialect", p.Dialect))
 			}
 		}
 		if p.APIKey != "" && p.APIKeyEnv != "" {
-			return errors.New(i18n.T("config.err.key_twice", where))
+			return at(path, key, i18n.T("config.err.key_twice"))
 		}
 		if p.BaseURL == "" && (p.APIKey != "" || p.APIKeyEnv != "") {
-			return errors.New(i18n.T("config.err.base_url_missing", where))
+			return at(path, key+".base_url", i18n.T("config.err.base_url_missing"))
 		}
 		if p.BaseURL != "" {
 			if err := checkBaseURL(p.BaseURL); err != nil {
-				return fmt.Errorf("%s.base_url: %v", where, err)
+				return at(path, key+".base_url", err.Error())
 			}
 		}
 	}
 	if c.File.DefaultProfile != "" {
 		if _, ok := c.File.Profiles[c.File.DefaultProfile]; !ok && c.File.DefaultProfile != DemoProfileName {
-			return errors.New(i18n.T("config.err.default_profile", path, c.File.DefaultProfile, c.profileNames()))
+			return at(path, "default_profile", i18n.T("config.err.default_profile", c.File.DefaultProfile, c.profileNames()))
 		}
 	}
 	if c.File.Language != "" {
 		if _, ok := i18n.Parse(c.File.Language); !ok {
-			return errors.New(i18n.T("lang.unknown", path+": language", c.File.Language, languageNames()))
+			return at(path, "language", i18n.T("lang.unknown_value", c.File.Language, i18n.Names()))
 		}
 	}
 	switch c.File.Audio.Output {
-	case "", "device", "null":
+	case "", "auto", "device", "null":
 	default:
-		return errors.New(i18n.T("config.err.audio_output", path, c.File.Audio.Output))
+		return at(path, "audio.output", i18n.T("config.err.audio_output", c.File.Audio.Output))
 	}
 	return nil
+}
+
+// at is an error in the config file: the file, the key that holds the problem, and the
+// problem, joined as the language joins them.
+func at(file, key, problem string) error {
+	return errors.New(i18n.T("config.err.at", file, key, problem))
 }
 
 func (c *Config) profileNames() string {
@@ -217,7 +222,7 @@ func (c *Config) profileNames() string {
 	if len(names) == 0 {
 		return i18n.T("config.none")
 	}
-	return strings.Join(names, ", ")
+	return i18n.List(names)
 }
 
 // resolveProfile picks the profile (flag, env, default_profile, the only one) and applies the
@@ -252,13 +257,13 @@ func (c *Config) resolveProfile(flag string, getenv func(string) string) error {
 	}
 	if v := getenv(EnvBaseURL); v != "" {
 		if err := checkBaseURL(v); err != nil {
-			return fmt.Errorf("%s: %v", EnvBaseURL, err)
+			return errors.New(i18n.T("config.err.in", EnvBaseURL, err))
 		}
 	}
 	dialect := firstSet(getenv(EnvDialect), pc.Dialect)
 	d, ok := client.ParseDialect(dialect)
 	if !ok {
-		return errors.New(i18n.T("config.err.unknown_dialect", EnvDialect, dialect))
+		return errors.New(i18n.T("config.err.in", EnvDialect, i18n.T("config.err.unknown_dialect", dialect)))
 	}
 	p.Dialect = d
 	if strings.TrimSpace(p.APIKey) == "" || name == DemoProfileName {
@@ -285,16 +290,20 @@ func (c *Config) resolveProfile(flag string, getenv func(string) string) error {
 // resolvePoll reads poll_interval (or SUNOSTUDIO_POLL_INTERVAL): how often pending tasks are
 // checked at first; the tracker backs off from there while nothing changes.
 func (c *Config) resolvePoll(getenv func(string) string) error {
-	raw, where := c.File.PollInterval, c.Paths.ConfigFile+": poll_interval"
+	raw, fromEnv := c.File.PollInterval, false
 	if v := getenv(EnvPoll); v != "" {
-		raw, where = v, EnvPoll
+		raw, fromEnv = v, true
 	}
 	if raw == "" {
 		return nil
 	}
 	d, err := time.ParseDuration(raw)
 	if err != nil || d < 100*time.Millisecond || d > 10*time.Minute {
-		return errors.New(i18n.T("config.err.poll_interval", where, raw))
+		problem := i18n.T("config.err.poll_interval", raw)
+		if fromEnv {
+			return errors.New(i18n.T("config.err.in", EnvPoll, problem))
+		}
+		return at(c.Paths.ConfigFile, "poll_interval", problem)
 	}
 	c.PollInterval = d
 	return nil
@@ -347,7 +356,7 @@ func writeDefault(path string) (bool, error) {
 	if _, err := os.Stat(path); err == nil {
 		return false, nil
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return false, fmt.Errorf("%s: %w", path, err)
+		return false, i18n.Wrap(i18n.T("config.err.in", path, err), err)
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return false, i18n.Wrap(i18n.T("config.err.create", filepath.Dir(path), err), err)
@@ -402,12 +411,3 @@ const DefaultFile = `# sunostudio configuration. This file may hold API keys: ke
 # dialect = "goamz"
 # model = "chirp-v3-5"
 `
-
-// languageNames lists the languages sunostudio speaks, for the unknown-language message.
-func languageNames() string {
-	names := make([]string, len(i18n.Languages))
-	for i, l := range i18n.Languages {
-		names[i] = string(l)
-	}
-	return strings.Join(names, ", ")
-}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"sunostudio/client"
+	"sunostudio/internal/i18n"
 )
 
 func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
@@ -190,6 +191,41 @@ func TestPollInterval(t *testing.T) {
 		_, err = Load(Options{DataDir: dir, Getenv: env(map[string]string{EnvPoll: bad})})
 		if err == nil || !strings.Contains(err.Error(), EnvPoll) {
 			t.Errorf("%q: %v", bad, err)
+		}
+	}
+}
+
+// TestAudioAuto: "auto" is the documented name of the sound card, in the file as on the
+// command line; "device" stays accepted.
+func TestAudioAuto(t *testing.T) {
+	for _, v := range []string{"auto", "device", "null"} {
+		dir := t.TempDir()
+		writeConfig(t, dir, "[audio]\noutput = \""+v+"\"\n")
+		if _, err := Load(Options{DataDir: dir, Getenv: env(nil)}); err != nil {
+			t.Errorf("output = %q: %v", v, err)
+		}
+	}
+}
+
+// TestChineseErrorsAreWhole: a config error in Chinese joins file, key and problem with
+// full-width colons only, and a TOML syntax error is labelled as one.
+func TestChineseErrorsAreWhole(t *testing.T) {
+	defer i18n.Use(i18n.Current())
+	i18n.Use(i18n.Chinese)
+	cases := map[string]string{
+		"[profiles.a]\nbase_url = \"https://x\"\ndialect = \"soap\"\n":                 "：profiles.a.dialect：未知的 dialect「soap」",
+		"[profiles.a]\napi_key = \"k\"\n":                                              "：profiles.a.base_url：缺失",
+		"poll_interval = \"1h\"\n":                                                     "：poll_interval：「1h」不是",
+		"language = \"fr\"\n":                                                          "：language：不认识的语言「fr」（sunostudio 支持 en、zh-CN）",
+		"[profiles.a]\nbase_url=\"https://x\"\n[profiles.b]\nbase_url=\"https://y\"\n": "有多个配置档（a、b）",
+		"default_profile = \n":                                                         "：第 1 行：TOML 语法错误：",
+	}
+	for body, want := range cases {
+		dir := t.TempDir()
+		writeConfig(t, dir, body)
+		_, err := Load(Options{DataDir: dir, Getenv: env(nil)})
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), ": ") {
+			t.Errorf("%q: err = %v, want %q and no ASCII \": \"", body, err, want)
 		}
 	}
 }

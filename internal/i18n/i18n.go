@@ -204,14 +204,15 @@ func FromEnv(getenv func(string) string) Lang {
 // variables, else English. A flag or config value naming a language the catalog lacks is an
 // error (saying which), not a silent fallback: the user asked for something specific.
 func Resolve(flag, config string, getenv func(string) string) (Lang, error) {
-	for _, s := range []struct{ value, where string }{{flag, "--lang"}, {config, "language in config.toml"}} {
+	for _, s := range []struct{ value, where string }{{flag, "lang.where.flag"}, {config, "lang.where.config"}} {
 		if strings.TrimSpace(s.value) == "" {
 			continue
 		}
 		l, ok := Parse(s.value)
 		if !ok {
 			// Said in the locale's language: the one we know the user reads.
-			msg := in(FromEnv(getenv), "lang.unknown", s.where, s.value, names())
+			say := FromEnv(getenv)
+			msg := in(say, "lang.unknown", in(say, s.where), s.value, NamesIn(say))
 			return English, fmt.Errorf("%s", msg)
 		}
 		return l, nil
@@ -219,10 +220,21 @@ func Resolve(flag, config string, getenv func(string) string) (Lang, error) {
 	return FromEnv(getenv), nil
 }
 
-func names() string {
-	var parts []string
-	for _, l := range Languages {
-		parts = append(parts, string(l))
+// Names lists the languages the catalog has ("en, zh-CN"), joined as the current language
+// joins a list.
+func Names() string { return NamesIn(Current()) }
+
+// NamesIn is Names said in language l.
+func NamesIn(l Lang) string {
+	parts := make([]string, len(Languages))
+	for i, lang := range Languages {
+		parts[i] = string(lang)
 	}
-	return strings.Join(parts, ", ")
+	return listIn(l, parts)
 }
+
+// List joins items as the current language writes a list: "a, b" in English, "a、b" in
+// Chinese (the separator is the message i18n.list_sep).
+func List(items []string) string { return listIn(Current(), items) }
+
+func listIn(l Lang, items []string) string { return strings.Join(items, lookup(l, "i18n.list_sep")) }

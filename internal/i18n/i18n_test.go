@@ -77,6 +77,11 @@ func TestResolveOrder(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--lang") || !strings.Contains(err.Error(), "不认识") {
 		t.Errorf("unknown --lang for a Chinese locale should be said in Chinese: err = %v", err)
 	}
+	_, err = Resolve("", "fr", zhEnv)
+	if err == nil || !strings.Contains(err.Error(), "config.toml 中的 language：") || !strings.Contains(err.Error(), "en、zh-CN") ||
+		strings.Contains(err.Error(), "language in") {
+		t.Errorf("unknown config language for a Chinese locale should be said wholly in Chinese: err = %v", err)
+	}
 }
 
 func TestTranslateAndFallback(t *testing.T) {
