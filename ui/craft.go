@@ -150,13 +150,33 @@ func (m *Model) positionIn(id string) (float64, bool) {
 	return 0, false
 }
 
-// lyricsCount describes the Lyrics pane's text for a dialog's check box.
-func (m *Model) lyricsCount() string {
+// What a dialog's Lyrics check box uses the Lyrics pane's words for.
+type lyricsUse int
+
+const (
+	lyricsForSong    lyricsUse = iota // the whole song: the hint just counts the lines
+	lyricsForSection                  // the replaced section
+	lyricsForCover                    // a cover
+)
+
+// lyricsCount describes the Lyrics pane's text for a dialog's check box, one whole message
+// for each use and for an empty pane.
+func (m *Model) lyricsCount(use lyricsUse) string {
 	v := strings.TrimSpace(m.lyrics.value())
-	if v == "" {
+	n := len(strings.Split(v, "\n"))
+	switch {
+	case use == lyricsForSection && v == "":
+		return i18n.T("craft.hint.section_lyrics_empty")
+	case use == lyricsForSection:
+		return i18n.N("craft.hint.section_lyrics", n)
+	case use == lyricsForCover && v == "":
+		return i18n.T("craft.hint.cover_lyrics_empty")
+	case use == lyricsForCover:
+		return i18n.N("craft.hint.cover_lyrics", n)
+	case v == "":
 		return i18n.T("craft.lyrics.empty")
 	}
-	return i18n.N("craft.lyrics.lines", len(strings.Split(v, "\n")))
+	return i18n.N("craft.lyrics.lines", n)
 }
 
 // openCraft opens an action's dialog (or says why it cannot).
@@ -195,7 +215,7 @@ func (m *Model) openCraft(it craftIntent) tea.Cmd {
 		at := newTimeField(st, "at", i18n.T("craft.label.from"), mk.extend, mk.hasExtend)
 		at.hint = i18n.T("craft.hint.mark_extend", mkKey(ActMarkExtend), mkKey(ActUsePosition))
 		lc := lyricsCheck(hasLyrics, i18n.T("craft.check.lyrics_off_instrumental"))
-		lc.hint = m.lyricsCount()
+		lc.hint = m.lyricsCount(lyricsForSong)
 		f.fields = []*formField{at,
 			style(line(c.tags), i18n.T("craft.placeholder.style_keep")),
 			titleField(i18n.T("craft.placeholder.title_keep")),
@@ -205,7 +225,7 @@ func (m *Model) openCraft(it craftIntent) tea.Cmd {
 	case craftCover:
 		f.intro = []string{i18n.T("craft.intro.cover", title)}
 		lc := lyricsCheck(false, i18n.T("craft.check.lyrics_off_own"))
-		lc.hint = m.lyricsCount()
+		lc.hint = m.lyricsCount(lyricsForSong)
 		f.fields = []*formField{
 			style("", i18n.T("craft.placeholder.style_new")),
 			titleField(i18n.T("craft.placeholder.title_keep")),
@@ -217,7 +237,7 @@ func (m *Model) openCraft(it craftIntent) tea.Cmd {
 		end := newTimeField(st, "end", i18n.T("craft.label.end"), mk.end, mk.hasEnd)
 		end.hint = start.hint
 		lc := lyricsCheck(hasLyrics, i18n.T("craft.check.lyrics_off_none"))
-		lc.hint = i18n.T("craft.hint.section_lyrics", m.lyricsCount())
+		lc.hint = m.lyricsCount(lyricsForSection)
 		f.fields = []*formField{start, end, lc,
 			style(line(c.tags), i18n.T("craft.placeholder.style_keep"))}
 	case craftPersona:
@@ -228,7 +248,7 @@ func (m *Model) openCraft(it craftIntent) tea.Cmd {
 	case craftPersonaSong:
 		f.intro = []string{i18n.T("craft.intro.persona_song", title)}
 		lc := lyricsCheck(hasLyrics, i18n.T("craft.check.lyrics_off_none"))
-		lc.hint = m.lyricsCount()
+		lc.hint = m.lyricsCount(lyricsForSong)
 		f.fields = []*formField{
 			{key: "persona", label: i18n.T("craft.label.persona"), kind: ffChoice},
 			titleField(i18n.T("craft.placeholder.song_title")),
@@ -251,7 +271,7 @@ func (m *Model) openCraft(it craftIntent) tea.Cmd {
 		tags := style("", i18n.T("craft.placeholder.style_cover"))
 		tags.hint = i18n.T("craft.hint.cover_style")
 		lc := lyricsCheck(false, i18n.T("craft.check.lyrics_off_own"))
-		lc.hint = i18n.T("craft.hint.cover_lyrics", m.lyricsCount())
+		lc.hint = m.lyricsCount(lyricsForCover)
 		f.fields = []*formField{addr, cov, tags, titleField(i18n.T("craft.placeholder.cover_title")), lc}
 	}
 	m.ov = overlay{kind: ovCraft, title: i18n.T(craftInfo(it.act).title), form: f}
@@ -428,11 +448,22 @@ func supportCmd(e *studio.Engine) tea.Cmd {
 	return func() tea.Msg { return supportMsg{e.ExtendedSupport()} }
 }
 
+// requestEnded says how a request that gave no reason ended, one message per state.
+func requestEnded(status string) string {
+	switch status {
+	case store.TaskFailed:
+		return i18n.T("craft.err.request_failed")
+	case store.TaskTimedOut:
+		return i18n.T("craft.err.request_timed_out")
+	}
+	return i18n.T("craft.err.request_ended", taskStatusWord(status))
+}
+
 func assetDoneCmd(st *store.Store, w assetWait, t *store.Task) tea.Cmd {
 	return func() tea.Msg {
 		out := assetDoneMsg{kind: w.kind}
 		if t.Status != store.TaskSucceeded {
-			out.err = errors.New(firstNonEmpty(studio.Localize(t.Error), i18n.T("craft.err.request_status", taskStatusWord(t.Status))))
+			out.err = errors.New(firstNonEmpty(studio.Localize(t.Error), requestEnded(t.Status)))
 			return out
 		}
 		c, err := st.Clip(w.clipID)

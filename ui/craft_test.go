@@ -499,7 +499,8 @@ func TestABTakes(t *testing.T) {
 	if calls := e.pl.Calls(); strings.Join(calls, "|") != "play clip-a2|seek 1m23s" {
 		t.Fatalf("player calls %v", calls)
 	}
-	mustContain(t, e.screen(), "take B of 2: Midnight Neon Rain, from 1:23")
+	mustContain(t, e.screen(), "take B of 2, from 1:23 · ")
+	mustContain(t, e.screen(), "keeps it · Midnight Neon Rain")
 	// The player's events follow: the bar shows take B; b again goes back to A.
 	e.exec(e.send(playerMsg{ev: player.Event{Gen: 2, Kind: player.EventTrackChanged, State: player.Playing},
 		st: &player.Status{State: player.Playing, Gen: 2, Track: player.Source{ID: "clip-a2", Title: "Midnight Neon Rain"},

@@ -151,7 +151,7 @@ func (m *Model) renderOverlay(screen []string) []string {
 	st := &m.sty
 	switch m.ov.kind {
 	case ovHelp:
-		w := min(m.w-2, 124)
+		w := boxWidth(min(m.w-2, 124), m.w)
 		h := min(m.h-2, 40)
 		return overlayBox(screen, st, i18n.T("ui.dialog.help_title"), m.helpView(w-4, h-2), w, h)
 	case ovConfirm:

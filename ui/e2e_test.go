@@ -48,7 +48,7 @@ var e2eChinese = e2eText{
 	start:     []string{"演示", "1 创作", "4 曲库", "› 描述"},
 	submitted: "已提交：任务", succeeded: "已完成", inLibrary: "✓ 已入库", twoClips: "2 首歌曲",
 	playing:      "播放中 · 音量",
-	markRE:       regexp.MustCompile(`已标记续写点 (0:\d\d(?:\.\d)?) `),
+	markRE:       regexp.MustCompile(`续写点 (0:\d\d(?:\.\d)?) 已标记`),
 	extendDialog: []string{"续写", "起点"}, extendSubmitted: "续写已提交：任务", fourClips: "4 首歌曲",
 	help:       []string{"按键", "play_pause", "write_lyrics"},
 	chatPane:   []string{"5 对话", "› 想要什么歌"},

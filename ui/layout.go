@@ -151,6 +151,16 @@ func (m *Model) helpLine(acts []Action, w int) string {
 	return strings.Join(parts, m.sty.Muted.Render(" · "))
 }
 
+// boxWidth is the width of an overlay w cells wide on a screen scrW wide: a box that would
+// leave a column or so of the screen beside it takes the whole width instead, so the panes'
+// borders behind it do not show next to its own (╭╭─ … ╮╮).
+func boxWidth(w, scrW int) int {
+	if scrW-w < 4 {
+		return scrW
+	}
+	return w
+}
+
 // overlayBox draws lines on top of the screen, centred, with a border.
 func overlayBox(screen []string, st *themes.Styles, title string, body []string, w, h int) []string {
 	sw := len(screen)
@@ -158,7 +168,7 @@ func overlayBox(screen []string, st *themes.Styles, title string, body []string,
 		return screen
 	}
 	scrW := width(screen[0])
-	w = min(w, scrW)
+	w = boxWidth(w, scrW)
 	h = min(h, sw)
 	box := frame(st, title, "", body, "", w, h, true)
 	x := (scrW - w) / 2

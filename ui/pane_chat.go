@@ -480,6 +480,22 @@ func sizeText(n int) string {
 	return fmt.Sprintf("%.1f KB", float64(n)/1024)
 }
 
+// chatPhaseWord names the client's phase (a stable English word: queued, generating,
+// complete) in the user's language; a word the client does not promise is shown as it came.
+func chatPhaseWord(phase string) string {
+	switch phase {
+	case "":
+		return ""
+	case "queued":
+		return i18n.T("chat.phase.queued")
+	case "generating":
+		return i18n.T("chat.phase.generating")
+	case "complete":
+		return i18n.T("chat.phase.complete")
+	}
+	return line(phase)
+}
+
 // statusLines are the lines under the transcript: the waiting state with its elapsed time,
 // the stream's progress, or how the exchange ended (an error in words).
 func (p *chatPane) statusLines(st *themes.Styles, w int, now time.Time) []string {
@@ -493,12 +509,16 @@ func (p *chatPane) statusLines(st *themes.Styles, w int, now time.Time) []string
 		out = append(out, st.Warn.Render(trunc(s, w)))
 	case p.active && (p.progress > 0 || p.phase != ""):
 		// The header says it streams; this line adds how far the relay says the songs are.
-		s := i18n.T("chat.streaming")
-		if p.progress > 0 {
+		var s string
+		switch ph := chatPhaseWord(p.phase); {
+		case p.progress > 0 && ph != "":
+			s = i18n.T("chat.streaming_pct_phase", p.progress, ph)
+		case p.progress > 0:
 			s = i18n.T("chat.streaming_pct", p.progress)
-		}
-		if p.phase != "" {
-			s += " · " + line(p.phase)
+		case ph != "":
+			s = i18n.T("chat.streaming_phase", ph)
+		default:
+			s = i18n.T("chat.streaming")
 		}
 		out = append(out, st.Muted.Render(trunc(s, w)))
 	case p.status != "":

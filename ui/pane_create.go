@@ -230,6 +230,11 @@ func (p *createPane) request(lyrics string) (client.MusicRequest, error) {
 	r.Tags = strings.TrimSpace(p.value(fTags))
 	r.NegativeTags = strings.TrimSpace(p.value(fNegative))
 	r.Lyrics = strings.TrimSpace(lyrics)
+	if r.Lyrics == "" && r.Title == "" && r.Tags == "" && !r.Instrumental {
+		// The client's own rule, checked here before the empty lyrics below make the request
+		// an instrumental (which would pass it, and the relay would refuse the empty request).
+		return r, errors.New(i18n.T("client.msg.custom_needs_words"))
+	}
 	if r.Lyrics == "" {
 		// As on the command line: custom mode without lyrics is an instrumental.
 		r.Instrumental = true

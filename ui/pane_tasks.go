@@ -449,11 +449,13 @@ func clipStatusWord(s string) string { return word(clipStatusKeys, s) }
 func kindWord(k string) string       { return word(kindKeys, k) }
 
 // columnWidth is the width of a column of such words: the widest in the language in use, and
-// at most limit (a longer word is cut).
+// at most limit characters (a longer word is cut). The limit counts characters, not cells, so
+// a Chinese word as long in characters as an English one ("完整歌曲", "concat") fits whole.
 func columnWidth(keys map[string]string, limit int) int {
 	w := 0
 	for _, k := range keys {
-		w = max(w, width(i18n.T(k)))
+		r := []rune(i18n.T(k))
+		w = max(w, width(string(r[:min(len(r), limit)])))
 	}
-	return min(w, limit)
+	return w
 }

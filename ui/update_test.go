@@ -123,8 +123,10 @@ func TestCreateValidation(t *testing.T) {
 	if !strings.Contains(e.screen(), "unknown model") {
 		t.Fatal("unknown model not flagged")
 	}
-	// Custom mode without lyrics is an instrumental, as on the command line.
+	// Custom mode without lyrics is an instrumental, as on the command line (with a style:
+	// a form with no words at all is refused, TestCustomModeNeedsWords).
 	e.m.lyrics.ta.SetValue("")
+	e.m.create.inputs[fTags].SetValue("city pop")
 	r, err = e.m.create.request("")
 	if err != nil || !r.Instrumental {
 		t.Fatalf("custom without lyrics: %v %+v", err, r)
@@ -730,3 +732,24 @@ type testErr string
 func (e testErr) Error() string { return string(e) }
 
 func errTestf(s string) error { return testErr(s) }
+
+// Custom mode with every field empty says what it needs before anything is sent (the empty
+// lyrics would otherwise make it an instrumental with no words, which the relay refuses).
+func TestCustomModeNeedsWords(t *testing.T) {
+	e := newEnv(t, nil)
+	e.size(120, 40)
+	e.m.create.custom = true
+	for _, f := range []field{fTitle, fTags, fNegative} {
+		e.m.create.inputs[f].SetValue("")
+	}
+	e.m.create.instrumental = false
+	e.m.lyrics.ta.SetValue("")
+	e.key("ctrl+s")
+	if e.m.create.submitting || !e.m.create.noteErr {
+		t.Fatalf("submitted an empty custom form (note %q)", e.m.create.note)
+	}
+	if want := "custom mode needs lyrics, a title or style tags"; e.m.create.note != want {
+		t.Fatalf("note %q, want %q", e.m.create.note, want)
+	}
+	mustContain(t, e.screen(), "custom mode needs lyrics") // under the form
+}
