@@ -55,7 +55,7 @@ func TestLocalizeReadsStoredTextsInChinese(t *testing.T) {
 			{fmt.Errorf(storedAudioCut, 1200, errors.New("unexpected EOF")).Error(), "音频下载在 1200 字节后中断：unexpected EOF"},
 			{fmt.Errorf(storedCoverFailed, fmt.Errorf(storedNotImage, "text/html")).Error(), "封面：封面不是图片（text/html）"},
 			{fmt.Sprintf(storedAudioLength, 10.0, 120.5), "下载的音频长 10.0 秒，但中转站说是 120.5 秒"},
-			{fmt.Sprintf(storedNotURL, "ftp://x"), "不是网址：\"ftp://x\""},
+			{fmt.Sprintf(storedNotURL, "ftp://x"), "不是网址：「ftp://x」"},
 			{"生成失败: content policy", "生成失败: content policy"},
 			{"moderation", "moderation"},
 			{"", ""},
