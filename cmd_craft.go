@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -107,21 +108,9 @@ func newExtendCmd(g *globals) *cobra.Command {
 }
 
 func newConcatCmd(g *globals) *cobra.Command {
-	var wait bool
-	cmd := &cobra.Command{
-		Use:   "concat ID", // i18n:ignore: command syntax
-		Short: i18n.T("cli.concat.short"),
-		Long:  withStockNote(i18n.T("cli.concat.long")),
-		Args:  exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
-				t, err := a.eng.FullSong(cmd.Context(), args[0])
-				return a.submitted(cmd, "cli.concat.submitted", t, err, wait)
-			})
-		},
-	}
-	cmd.Flags().BoolVar(&wait, "wait", false, i18n.T("cli.concat.flag.wait"))
-	return cmd
+	return clipActionCmd(g, clipAction{use: "concat ID", // i18n:ignore: command syntax
+		short: "cli.concat.short", long: "cli.concat.long", wait: "cli.concat.flag.wait", submitted: "cli.concat.submitted",
+		do: (*studio.Engine).FullSong})
 }
 
 func newCoverCmd(g *globals) *cobra.Command {
@@ -193,20 +182,33 @@ func newReplaceCmd(g *globals) *cobra.Command {
 }
 
 func newStemsCmd(g *globals) *cobra.Command {
+	return clipActionCmd(g, clipAction{use: "stems ID", // i18n:ignore: command syntax
+		short: "cli.stems.short", long: "cli.stems.long", wait: "cli.stems.flag.wait", submitted: "cli.stems.submitted",
+		do: (*studio.Engine).Stems})
+}
+
+// clipAction is a command that takes one clip id and a --wait and submits one action on it;
+// the strings are catalog keys, except use.
+type clipAction struct {
+	use, short, long, wait, submitted string
+	do                                func(*studio.Engine, context.Context, string) (*store.Task, error)
+}
+
+func clipActionCmd(g *globals, c clipAction) *cobra.Command {
 	var wait bool
 	cmd := &cobra.Command{
-		Use:   "stems ID", // i18n:ignore: command syntax
-		Short: i18n.T("cli.stems.short"),
-		Long:  withStockNote(i18n.T("cli.stems.long")),
+		Use:   c.use,
+		Short: i18n.T(c.short),
+		Long:  withStockNote(i18n.T(c.long)),
 		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return withApp(cmd, g, readWrite, engineRunning, func(a *app) error {
-				t, err := a.eng.Stems(cmd.Context(), args[0])
-				return a.submitted(cmd, "cli.stems.submitted", t, err, wait)
+				t, err := c.do(a.eng, cmd.Context(), args[0])
+				return a.submitted(cmd, c.submitted, t, err, wait)
 			})
 		},
 	}
-	cmd.Flags().BoolVar(&wait, "wait", false, i18n.T("cli.stems.flag.wait"))
+	cmd.Flags().BoolVar(&wait, "wait", false, i18n.T(c.wait))
 	return cmd
 }
 

@@ -344,18 +344,8 @@ func (e *Engine) fetchAsset(ctx context.Context, j assetJob) (string, error) {
 	}
 	defer resp.Body.Close()
 	part := final + ".part"
-	out, err := os.OpenFile(part, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return "", err
-	}
 	defer os.Remove(part) // a no-op after the rename
-	n, err := io.Copy(out, io.LimitReader(resp.Body, e.o.MaxFileSize+1))
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
+	n, err := copyToFile(part, resp.Body, e.o.MaxFileSize, nil)
 	switch {
 	case err != nil:
 		return "", fmt.Errorf(storedFileCut, n, err)

@@ -430,22 +430,13 @@ func (d *downloader) fetchAudio(ctx context.Context, c *store.Clip, base string)
 		}
 	}
 	d.mu.Unlock()
-	out, err := os.OpenFile(part, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
-	if err != nil {
-		return "", err
-	}
 	defer os.Remove(part) // a no-op after the rename; cleans up after any failure
 	total := resp.ContentLength
-	pw := &progressWriter{w: out, every: 250 * time.Millisecond, report: func(n int64) {
-		e.publish(Event{Kind: DownloadProgress, Clip: c, Bytes: n, Total: total, Path: part})
-	}}
-	n, err := io.Copy(pw, io.LimitReader(resp.Body, e.o.MaxFileSize+1))
-	if err == nil {
-		err = out.Sync()
-	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
+	n, err := copyToFile(part, resp.Body, e.o.MaxFileSize, func(out io.Writer) io.Writer {
+		return &progressWriter{w: out, every: 250 * time.Millisecond, report: func(n int64) {
+			e.publish(Event{Kind: DownloadProgress, Clip: c, Bytes: n, Total: total, Path: part})
+		}}
+	})
 	switch {
 	case err != nil:
 		return "", fmt.Errorf(storedAudioCut, n, err)
@@ -465,6 +456,27 @@ func (d *downloader) fetchAudio(ctx context.Context, c *store.Clip, base string)
 	syncDir(filepath.Dir(final))
 	e.publish(Event{Kind: DownloadProgress, Clip: c, Bytes: n, Total: n, Path: final})
 	return final, nil
+}
+
+// copyToFile writes body into path (created or truncated), synced to disk and closed, through
+// wrap when it is not nil. It reads at most max+1 bytes, so n > max means the body was too large.
+func copyToFile(path string, body io.Reader, max int64, wrap func(io.Writer) io.Writer) (n int64, err error) {
+	out, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o644)
+	if err != nil {
+		return 0, err
+	}
+	var w io.Writer = out
+	if wrap != nil {
+		w = wrap(out)
+	}
+	n, err = io.Copy(w, io.LimitReader(body, max+1))
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return n, err
 }
 
 func isWAV(contentType, url string) bool {

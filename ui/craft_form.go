@@ -94,18 +94,8 @@ func newTextField(st *themes.Styles, key, label, value, placeholder string, limi
 	return &formField{key: key, label: label, kind: ffText, in: in, placeholder: placeholder}
 }
 
-// inputView is a text field's line. bubbles' textinput pads a placeholder by cells but slices
-// it by runes, so a wide (Chinese) placeholder overflows the field or leaves NUL bytes in the
-// view: it is cut to the field by cells first and the NULs are dropped, which gives the line
-// the width an ASCII placeholder's has.
-func (fl *formField) inputView() string {
-	ph := fl.placeholder
-	if width(ph) != len([]rune(ph)) {
-		ph = trunc(ph, fl.in.Width())
-	}
-	fl.in.Placeholder = ph
-	return strings.ReplaceAll(fl.in.View(), "\x00", "")
-}
+// inputView is a text field's line.
+func (fl *formField) inputView() string { return inputView(&fl.in, fl.placeholder) }
 
 func newTimeField(st *themes.Styles, key, label string, at float64, set bool) *formField {
 	v := ""

@@ -58,7 +58,6 @@ func (m *Model) openModels() {
 func (m *Model) openPrompt() tea.Cmd {
 	in := textinput.New()
 	in.Prompt = "› "
-	in.Placeholder = i18n.T("ui.dialog.lyrics_prompt.placeholder")
 	in.CharLimit = 500
 	in.SetStyles(inputStyles(&m.sty, m.sty.Accent))
 	m.ov = overlay{kind: ovPrompt, title: i18n.T("ui.dialog.lyrics_prompt.title"), input: in}
@@ -189,7 +188,7 @@ func (m *Model) renderOverlay(screen []string) []string {
 		m.ov.input.SetWidth(w - 8)
 		body := []string{
 			st.Muted.Render(i18n.T("ui.dialog.lyrics_prompt.intro")),
-			m.ov.input.View(),
+			inputView(&m.ov.input, i18n.T("ui.dialog.lyrics_prompt.placeholder")),
 			st.Muted.Render(i18n.T("ui.dialog.lyrics_prompt.keys", undoKey(m.keys))),
 		}
 		return overlayBox(screen, st, m.ov.title, body, w, len(body)+2)

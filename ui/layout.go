@@ -107,7 +107,7 @@ func frame(st *themes.Styles, title, info string, body []string, help string, w,
 	// One column of padding inside each side: text never touches the border.
 	left, right := border.Render("│")+" ", " "+border.Render("│")
 	for _, l := range body {
-		out = append(out, left+fit(noNUL(l), inner-2)+right)
+		out = append(out, left+fit(l, inner-2)+right)
 	}
 	if help != "" {
 		out = append(out, left+fit(help, inner-2)+right)
@@ -119,8 +119,8 @@ func frame(st *themes.Styles, title, info string, body []string, help string, w,
 	return out[:h]
 }
 
-// noNUL drops NUL bytes, which the text input puts in its placeholder when the placeholder
-// has double-width characters (bubbles counts its cells as runes there).
+// noNUL drops NUL bytes, which bubbles' text input and text area put in a placeholder with
+// double-width characters (they count its cells as runes there).
 func noNUL(s string) string {
 	if strings.IndexByte(s, 0) < 0 {
 		return s

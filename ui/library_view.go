@@ -47,16 +47,9 @@ var sortKeys = map[string]string{
 
 func sortWord(s string) string { return word(sortKeys, s) }
 
-// filterView is the filter field. bubbles' textinput pads a placeholder by cells but slices it
-// by runes, so a wide (Chinese) placeholder is cut to the field by cells first and the NUL
-// bytes it leaves are dropped.
+// filterView is the filter field.
 func (p *libraryPane) filterView() string {
-	ph := i18n.T("library.filter_placeholder")
-	if width(ph) != len([]rune(ph)) {
-		ph = trunc(ph, p.input.Width())
-	}
-	p.input.Placeholder = ph
-	return strings.ReplaceAll(p.input.View(), "\x00", "")
+	return inputView(&p.input, i18n.T("library.filter_placeholder"))
 }
 
 // filterWidth is the filter field's width in a library w cells wide.

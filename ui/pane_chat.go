@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
@@ -90,9 +89,6 @@ const chatHistoryMax = 200
 func newChatPane() chatPane {
 	in := textinput.New()
 	in.Prompt = "› "
-	// bubbles' textinput pads a placeholder by cells but slices it by runes, so a wide
-	// character in it (the zh-CN text) leaves NUL bytes in the view: promptView fixes that.
-	in.Placeholder = i18n.T("chat.placeholder")
 	in.CharLimit = 2000
 	return chatPane{input: in, editing: true, follow: true, byID: map[string]*chatCard{}}
 }
@@ -106,17 +102,8 @@ func (p *chatPane) setWidth(w int) {
 	p.input.SetWidth(max(1, w-width(p.input.Prompt)-1))
 }
 
-// promptView is the prompt box. A placeholder with wide characters (Chinese) is cut to the
-// box by cells first, and the NUL bytes bubbles' textinput leaves for the cells it counted as
-// runes are dropped: the line then has the same width as an ASCII placeholder's.
-func (p *chatPane) promptView() string {
-	ph := i18n.T("chat.placeholder")
-	if width(ph) != utf8.RuneCountInString(ph) {
-		ph = trunc(ph, p.input.Width())
-	}
-	p.input.Placeholder = ph
-	return strings.ReplaceAll(p.input.View(), "\x00", "")
-}
+// promptView is the prompt box.
+func (p *chatPane) promptView() string { return inputView(&p.input, i18n.T("chat.placeholder")) }
 
 func (p *chatPane) setEditing(on bool) tea.Cmd {
 	p.editing = on

@@ -32,6 +32,7 @@ type createPane struct {
 	custom       bool
 	instrumental bool
 	inputs       map[field]*textinput.Model
+	placeholders map[field]string // whole: inputView cuts them to the field
 	field        field
 	// editing: the current text field has the keyboard (typing goes into it). esc leaves the
 	// field (so space, ? and the other single keys work again); enter goes back in.
@@ -45,7 +46,7 @@ type createPane struct {
 }
 
 func newCreatePane(model string) createPane {
-	p := createPane{inputs: map[field]*textinput.Model{}, field: fDescription, editing: true}
+	p := createPane{inputs: map[field]*textinput.Model{}, placeholders: map[field]string{}, field: fDescription, editing: true}
 	for f, ph := range map[field]string{
 		fDescription: i18n.T("create.placeholder.description"),
 		fTitle:       i18n.T("create.placeholder.title"),
@@ -55,7 +56,7 @@ func newCreatePane(model string) createPane {
 	} {
 		in := textinput.New()
 		in.Prompt = ""
-		in.Placeholder = ph
+		p.placeholders[f] = ph
 		in.CharLimit = 6000 // well past every limit, so over-long text is shown, not cut
 		p.inputs[f] = &in
 	}
@@ -317,7 +318,7 @@ func (p *createPane) view(st *themes.Styles, w, h int, focused bool, lyrics stri
 	text := func(f field, label string, max int) {
 		in := p.inputs[f]
 		c := count(chars(in.Value()), max)
-		row(f, label, spread(in.View(), " "+c, w-lw))
+		row(f, label, spread(inputView(in, p.placeholders[f]), " "+c, w-lw))
 	}
 	radio := func(on bool, label string) string {
 		if on {
@@ -347,7 +348,7 @@ func (p *createPane) view(st *themes.Styles, w, h int, focused bool, lyrics stri
 	default:
 		info = st.Warn.Render(i18n.T("create.unknown_model"))
 	}
-	row(fModel, i18n.T("create.label.model"), in.View()+" "+info)
+	row(fModel, i18n.T("create.label.model"), inputView(in, p.placeholders[fModel])+" "+info)
 	if p.custom {
 		n := chars(strings.TrimSpace(lyrics))
 		var s string

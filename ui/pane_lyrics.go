@@ -189,7 +189,8 @@ func (p *lyricsPane) view(st *themes.Styles, w, h int, model string) []string {
 	if p.ta.Width() != w || p.ta.Height() != edH {
 		p.setSize(w, h) // normally done on resize, before any key arrives
 	}
-	lines := strings.Split(p.ta.View(), "\n")
+	// bubbles' textarea leaves NUL bytes after a wide placeholder, as its textinput does.
+	lines := strings.Split(noNUL(p.ta.View()), "\n")
 	out := padLines(lines, w, edH)
 	return append(out, spread(info, " "+trunc(status, max(0, w-width(info)-1)), w))
 }

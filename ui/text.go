@@ -5,7 +5,9 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
+	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -212,4 +214,17 @@ func cutPad(s string, w int) string {
 		s += strings.Repeat(" ", pad)
 	}
 	return s
+}
+
+// inputView renders a text input with its placeholder. bubbles' textinput pads a placeholder by
+// cells but slices it by runes, so a wide (Chinese) placeholder overflows the field or leaves
+// NUL bytes in the view: it is cut to the field by cells first and the NULs are dropped, which
+// gives the line the width an ASCII placeholder's has. placeholder is the whole text (the
+// field's width may change between renders).
+func inputView(in *textinput.Model, placeholder string) string {
+	if width(placeholder) != utf8.RuneCountInString(placeholder) {
+		placeholder = trunc(placeholder, in.Width())
+	}
+	in.Placeholder = placeholder
+	return noNUL(in.View())
 }
