@@ -39,7 +39,7 @@ func newTasksCmd(g *globals) *cobra.Command {
 					return printJSON(a.out, views)
 				}
 				for _, t := range tasks {
-					line := fmt.Sprintf("%s  %s  %s %s", pad(t.ID, 36), fmtTime(t.CreatedAt), padRight(kindWord(t.Kind), 7), padRight(statusWord(t.Status), 9))
+					line := fmt.Sprintf("%s  %s  %s %s", pad(t.ID, 36), fmtTime(t.CreatedAt), padRight(studio.KindWord(t.Kind), 7), padRight(statusWord(t.Status), 9))
 					if t.Error != "" {
 						line += "  " + safetext.Line(studio.Localize(t.Error))
 					}

@@ -10,7 +10,6 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"sunostudio/client"
 	"sunostudio/internal/i18n"
 	"sunostudio/internal/safetext"
 	"sunostudio/store"
@@ -72,52 +71,10 @@ func padRight(s string, width int) string {
 // statusWord is a task or clip status (a stable word in --json) as a person reads it; an
 // unknown one is shown as it is.
 func statusWord(status string) string {
-	switch status {
-	case store.TaskSubmitting:
-		return i18n.T("cli.status.submitting")
-	case store.TaskPending:
-		return i18n.T("cli.status.pending")
-	case store.TaskRunning:
-		return i18n.T("cli.status.running")
-	case store.TaskSucceeded:
-		return i18n.T("cli.status.succeeded")
-	case store.TaskFailed: // the same word as store.ClipFailed
-		return i18n.T("cli.status.failed")
-	case store.TaskTimedOut:
-		return i18n.T("cli.status.timed_out")
-	case store.ClipQueued:
-		return i18n.T("cli.status.queued")
-	case store.ClipStreaming:
-		return i18n.T("cli.status.streaming")
-	case store.ClipComplete:
-		return i18n.T("cli.status.complete")
+	if _, ok := studio.TaskStatusKeys[status]; ok {
+		return studio.TaskStatusWord(status)
 	}
-	return status
-}
-
-// kindWord is a task's kind (a stable word in --json) as a person reads it.
-func kindWord(kind string) string {
-	switch client.Kind(kind) {
-	case client.KindMusic:
-		return i18n.T("cli.kind.music")
-	case client.KindLyrics:
-		return i18n.T("cli.kind.lyrics")
-	case client.KindConcat:
-		return i18n.T("cli.kind.concat")
-	case client.KindStems:
-		return i18n.T("cli.kind.stems")
-	case client.KindUpload:
-		return i18n.T("cli.kind.upload")
-	case client.KindWAV:
-		return i18n.T("cli.kind.wav")
-	case client.KindMP4:
-		return i18n.T("cli.kind.mp4")
-	case client.KindPersona:
-		return i18n.T("cli.kind.persona")
-	case client.KindChat:
-		return i18n.T("cli.kind.chat")
-	}
-	return kind
+	return studio.ClipStatusWord(status)
 }
 
 // downloadWord is a clip's download state (a stable word in --json) as a person reads it.
@@ -182,7 +139,7 @@ func printClips(w io.Writer, clips []*store.Clip) {
 }
 
 func printTask(w io.Writer, t *store.Task, clips []*store.Clip) {
-	line := i18n.T("cli.task.line", safetext.Line(t.ID), kindWord(t.Kind), statusWord(t.Status))
+	line := i18n.T("cli.task.line", safetext.Line(t.ID), studio.KindWord(t.Kind), statusWord(t.Status))
 	if t.Progress > 0 && !t.Finished() {
 		line += fmt.Sprintf(" %d%%", t.Progress)
 	}

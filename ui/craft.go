@@ -456,7 +456,7 @@ func requestEnded(status string) string {
 	case store.TaskTimedOut:
 		return i18n.T("craft.err.request_timed_out")
 	}
-	return i18n.T("craft.err.request_ended", taskStatusWord(status))
+	return i18n.T("craft.err.request_ended", studio.TaskStatusWord(status))
 }
 
 func assetDoneCmd(st *store.Store, w assetWait, t *store.Task) tea.Cmd {

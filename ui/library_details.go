@@ -168,7 +168,7 @@ func relInfo(c *store.Clip) string {
 		parts = append(parts, clock(secs(c.Duration)))
 	}
 	if c.Status != store.ClipComplete {
-		parts = append(parts, clipStatusWord(c.Status))
+		parts = append(parts, studio.ClipStatusWord(c.Status))
 	}
 	return strings.Join(parts, " · ")
 }
@@ -209,7 +209,7 @@ func (p *libraryPane) detailView(st *themes.Styles, w, h int, loc *time.Location
 		kv("library.field.download", line(studio.Localize(c.DownloadError)))
 	}
 	if c.ParentID != "" {
-		how := word(deriveKeys, c.Derivation)
+		how := studio.Word(deriveKeys, c.Derivation)
 		if c.Derivation == store.DeriveExtend && c.ContinueAt > 0 {
 			how = i18n.T("library.made_by_from", how, clock(secs(c.ContinueAt)))
 		}
@@ -279,7 +279,7 @@ func (p *libraryPane) detailView(st *themes.Styles, w, h int, loc *time.Location
 
 // statusLine is a clip's state and its download's.
 func statusLine(c *store.Clip) string {
-	status := clipStatusWord(c.Status)
+	status := studio.ClipStatusWord(c.Status)
 	switch c.Download {
 	case store.DownloadDone:
 		return i18n.T("library.status.in_library", status)

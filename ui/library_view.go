@@ -7,6 +7,7 @@ import (
 
 	"sunostudio/internal/i18n"
 	"sunostudio/store"
+	"sunostudio/studio"
 	"sunostudio/themes"
 )
 
@@ -45,7 +46,7 @@ var sortKeys = map[string]string{
 	store.SortDuration: "library.sort.duration",
 }
 
-func sortWord(s string) string { return word(sortKeys, s) }
+func sortWord(s string) string { return studio.Word(sortKeys, s) }
 
 // filterView is the filter field.
 func (p *libraryPane) filterView() string {

@@ -8,7 +8,6 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"sunostudio/client"
 	"sunostudio/internal/i18n"
 	"sunostudio/store"
 	"sunostudio/studio"
@@ -246,7 +245,7 @@ func (p *tasksPane) handleKey(km Keymap, msg tea.KeyPressMsg, page int) (bool, a
 func (p *tasksPane) lines(st *themes.Styles, w int, now time.Time, focused bool) ([]string, []int) {
 	var out []string
 	starts := make([]int, len(p.items))
-	statusW, kindW := columnWidth(taskStatusKeys, 9), columnWidth(kindKeys, 6)
+	statusW, kindW := columnWidth(studio.TaskStatusKeys, 9), columnWidth(studio.KindKeys, 6)
 	lyricsLabel := i18n.T("tasks.lyrics_title")
 	for i, it := range p.items {
 		starts[i] = len(out)
@@ -264,7 +263,7 @@ func (p *tasksPane) lines(st *themes.Styles, w int, now time.Time, focused bool)
 		if i == p.sel {
 			cur = "› "
 		}
-		head := cur + style.Render(icon+" "+fit(taskStatusWord(t.Status), statusW)) + " " + st.Muted.Render(fit(kindWord(t.Kind), kindW)) + " " + line(it.summary)
+		head := cur + style.Render(icon+" "+fit(studio.TaskStatusWord(t.Status), statusW)) + " " + st.Muted.Render(fit(studio.KindWord(t.Kind), kindW)) + " " + line(it.summary)
 		l := spread(head, st.Muted.Render(right), w)
 		if i == p.sel {
 			sel := st.SelectedBlur
@@ -304,7 +303,7 @@ func clipLine(st *themes.Styles, cs *clipState, w int) string {
 	var state string
 	switch {
 	case cs.status == store.ClipFailed:
-		state = st.Error.Render(clipStatusWord(cs.status))
+		state = st.Error.Render(studio.ClipStatusWord(cs.status))
 	case cs.download == store.DownloadDone:
 		state = st.OK.Render(i18n.T("tasks.clip.in_library"))
 	case cs.download == store.DownloadActive || (cs.got > 0 && cs.download != store.DownloadFailed):
@@ -321,7 +320,7 @@ func clipLine(st *themes.Styles, cs *clipState, w int) string {
 	case cs.download == store.DownloadPending:
 		state = st.Warn.Render(i18n.T("tasks.clip.download_waiting"))
 	default:
-		state = st.Muted.Render(clipStatusWord(cs.status))
+		state = st.Muted.Render(studio.ClipStatusWord(cs.status))
 	}
 	out := spread(title, " "+state, w)
 	if cs.err != "" && (cs.status == store.ClipFailed || cs.download == store.DownloadFailed) {
@@ -405,48 +404,6 @@ func (p *tasksPane) header() string {
 	}
 	return strings.TrimSpace(s)
 }
-
-// The words for the stable status and kind names the library stores (which stay English in
-// --json and the logs): each is a catalog key; a name not listed is shown as it is.
-var (
-	taskStatusKeys = map[string]string{
-		store.TaskSubmitting: "tasks.status.submitting",
-		store.TaskPending:    "tasks.status.pending",
-		store.TaskRunning:    "tasks.status.running",
-		store.TaskSucceeded:  "tasks.status.succeeded",
-		store.TaskFailed:     "tasks.status.failed",
-		store.TaskTimedOut:   "tasks.status.timed_out",
-	}
-	clipStatusKeys = map[string]string{
-		store.ClipQueued:    "tasks.clip.queued",
-		store.ClipStreaming: "tasks.clip.streaming",
-		store.ClipComplete:  "tasks.clip.complete",
-		store.ClipFailed:    "tasks.clip.failed",
-	}
-	kindKeys = map[string]string{
-		string(client.KindMusic):   "tasks.kind.music",
-		string(client.KindLyrics):  "tasks.kind.lyrics",
-		string(client.KindConcat):  "tasks.kind.concat",
-		string(client.KindStems):   "tasks.kind.stems",
-		string(client.KindUpload):  "tasks.kind.upload",
-		string(client.KindWAV):     "tasks.kind.wav",
-		string(client.KindMP4):     "tasks.kind.mp4",
-		string(client.KindPersona): "tasks.kind.persona",
-		string(client.KindChat):    "tasks.kind.chat",
-	}
-)
-
-// word says a stable name in the language in use.
-func word(keys map[string]string, name string) string {
-	if k, ok := keys[name]; ok {
-		return i18n.T(k)
-	}
-	return name
-}
-
-func taskStatusWord(s string) string { return word(taskStatusKeys, s) }
-func clipStatusWord(s string) string { return word(clipStatusKeys, s) }
-func kindWord(k string) string       { return word(kindKeys, k) }
 
 // columnWidth is the width of a column of such words: the widest in the language in use, and
 // at most limit characters (a longer word is cut). The limit counts characters, not cells, so
